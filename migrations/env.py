@@ -1,0 +1,67 @@
+"""Alembic environment: resolves the database URL as the CLI does and batches on SQLite."""
+
+from __future__ import annotations
+
+from alembic import context
+
+from incidentdb.db import make_engine, resolve_url
+from incidentdb.models import Base
+
+config = context.config
+target_metadata = Base.metadata
+
+# Tables that migrations create but the models cannot declare (SQLite FTS5 and
+# its shadow tables): autogenerate must not see them as drift.
+UNMODELLED_PREFIXES = ("search_fts",)
+
+
+def include_object(obj, name, type_, reflected, compare_to):  # noqa: ANN001 - Alembic hook
+    if type_ == "table" and name and name.startswith(UNMODELLED_PREFIXES):
+        return False
+    return True
+
+
+def _url() -> str:
+    return config.attributes.get("url") or resolve_url(config.get_main_option("sqlalchemy.url"))
+
+
+def run_migrations_offline() -> None:
+    url = _url()
+    context.configure(
+        url=url,
+        target_metadata=target_metadata,
+        literal_binds=True,
+        render_as_batch=url.startswith("sqlite"),
+        include_object=include_object,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+def run_migrations_online() -> None:
+    connection = config.attributes.get("connection")
+    if connection is not None:
+        _run(connection)
+        return
+    engine = make_engine(_url())
+    with engine.connect() as connection:
+        _run(connection)
+    engine.dispose()
+
+
+def _run(connection) -> None:  # noqa: ANN001
+    context.configure(
+        connection=connection,
+        target_metadata=target_metadata,
+        render_as_batch=connection.dialect.name == "sqlite",
+        include_object=include_object,
+        compare_type=True,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+if context.is_offline_mode():
+    run_migrations_offline()
+else:
+    run_migrations_online()

@@ -1,0 +1,3 @@
+from incidentdb.cli import main
+
+main()

@@ -1,0 +1,270 @@
+"""The `incidentdb` command: parses arguments, calls the library, renders the answer.
+
+No SQL here. Heavy imports (SQLAlchemy, Alembic, YAML) happen inside the commands
+that need them, so `incidentdb --help` answers at once.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
+
+import typer
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+app = typer.Typer(
+    name="incidentdb",
+    help="A database of human-rights incidents: people, cases, charges, sentences, events.\n\n"
+    "Example: incidentdb person \"Tofig Yagublu\"",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+db_app = typer.Typer(help="Create, upgrade and inspect the database schema.\n\n"
+                     "Example: incidentdb db upgrade", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+
+
+class UserError(Exception):
+    """A mistake the user can fix: said in one line on stderr, exit code 1."""
+
+
+def err(message: str) -> None:
+    typer.echo(message, err=True)
+
+
+def user_errors(function: F) -> F:
+    """Turn the library's user-facing errors into one line on stderr and exit code 1."""
+
+    @functools.wraps(function)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from incidentdb.dates import DateError
+        from incidentdb.db import DatabaseError
+
+        try:
+            return function(*args, **kwargs)
+        except (UserError, DatabaseError, DateError) as exc:
+            err(f"Error: {exc}")
+            raise typer.Exit(1) from None
+        except BrokenPipeError:
+            _quiet_broken_pipe()
+        except Exception as exc:  # a database that went away, a full disk...
+            if _is_database_error(exc):
+                err(f"Error: database: {_first_line(exc)}")
+                raise typer.Exit(1) from None
+            raise
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _is_database_error(exc: Exception) -> bool:
+    return type(exc).__module__.startswith(("sqlalchemy", "psycopg", "sqlite3"))
+
+
+def _first_line(exc: Exception) -> str:
+    text = str(getattr(exc, "orig", None) or exc)
+    return text.strip().splitlines()[0] if text.strip() else type(exc).__name__
+
+
+def _quiet_broken_pipe() -> None:
+    """A reader that went away (`| head`) is not an error: end quietly."""
+    import os
+
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    raise typer.Exit(0)
+
+
+@app.callback()
+def main_options(
+    ctx: typer.Context,
+    db: Annotated[str | None, typer.Option(
+        "--db", metavar="URL", help="Database URL. Default: $INCIDENTDB_DATABASE_URL, "
+        "else sqlite:///incidents.db in the current folder.")] = None,
+) -> None:
+    ctx.obj = {"db": db}
+
+
+def _db_url(ctx: typer.Context) -> str | None:
+    return (ctx.find_root().obj or {}).get("db")
+
+
+def open_engine(ctx: typer.Context, *, require_schema: bool = True) -> Engine:
+    """The engine of the chosen database, its schema checked.
+
+    The embedded default database is created, migrated and loaded with the bundled
+    data on first use; a database the user named is never loaded implicitly.
+    """
+    from incidentdb.db import is_default_url, make_engine, require_current_schema, schema_revision
+
+    url = _db_url(ctx)
+    engine = make_engine(url)
+    if not require_schema:
+        return engine
+    if is_default_url(url) and schema_revision(engine) is None:
+        _first_use(engine)
+    require_current_schema(engine)
+    if not is_default_url(url) and _is_empty(engine):
+        raise UserError("the database holds no data yet: run `incidentdb load`")
+    return engine
+
+
+def _is_empty(engine: Engine) -> bool:
+    from incidentdb.queries import has_sources
+    from incidentdb.db import session_scope
+
+    with session_scope(engine) as session:
+        return not has_sources(session)
+
+
+def _first_use(engine: Engine) -> None:
+    from incidentdb import migrate
+    from incidentdb.loader import load_paths
+
+    err("Note: creating the database incidents.db here and loading the bundled data "
+        "(first use).")
+    migrate.upgrade(str(engine.url.render_as_string(hide_password=False)))
+    load_paths(engine)
+
+
+# --- db ---------------------------------------------------------------------------------
+
+
+@db_app.command("upgrade")
+@user_errors
+def db_upgrade(ctx: typer.Context, revision: Annotated[str, typer.Argument(
+        help="Target revision.")] = "head") -> None:
+    """Upgrade the schema to the newest revision (or REVISION).
+
+    Example: incidentdb --db sqlite:///incidents.db db upgrade
+    """
+    from incidentdb import migrate
+
+    migrate.upgrade(_db_url(ctx), revision)
+    err(f"Schema at revision {migrate.current(_db_url(ctx))}.")
+
+
+@db_app.command("downgrade")
+@user_errors
+def db_downgrade(ctx: typer.Context, revision: Annotated[str, typer.Argument(
+        help="Target revision; 'base' removes every table.")] = "base") -> None:
+    """Downgrade the schema to REVISION (default: base, an empty database).
+
+    Example: incidentdb db downgrade base
+    """
+    from incidentdb import migrate
+
+    migrate.downgrade(_db_url(ctx), revision)
+    err(f"Schema at revision {migrate.current(_db_url(ctx)) or 'base'}.")
+
+
+@db_app.command("current")
+@user_errors
+def db_current(ctx: typer.Context) -> None:
+    """Print the schema revision of the database, and the newest one this version knows.
+
+    Example: incidentdb db current
+    """
+    from incidentdb import migrate
+
+    current = migrate.current(_db_url(ctx))
+    head = migrate.head()
+    state = "up to date" if current == head else "behind: run `incidentdb db upgrade`"
+    typer.echo(f"{current or 'base (no schema)'} (head {head}, {state})")
+
+
+@db_app.command("check")
+@user_errors
+def db_check(ctx: typer.Context) -> None:
+    """Check that the database schema matches the models (no drift).
+
+    Example: incidentdb db check
+    """
+    from incidentdb import migrate
+
+    drift = migrate.check(_db_url(ctx))
+    if drift:
+        raise UserError(f"schema drift: {drift}")
+    typer.echo("No drift: the database schema matches the models.")
+
+
+# --- load and check ----------------------------------------------------------------------
+
+
+@app.command("load")
+@user_errors
+def load(
+    ctx: typer.Context,
+    paths: Annotated[list[Path] | None, typer.Argument(
+        help="Data files or folders (YAML, JSON Lines). Default: the bundled data.")] = None,
+    dry_run: Annotated[bool, typer.Option(
+        "--dry-run", help="Validate and report what would change; write nothing.")] = False,
+) -> None:
+    """Validate data files and load them into the database, in one transaction.
+
+    Every problem is reported (file:line: record: what) and nothing is written if
+    there is any. Loading the same files twice changes nothing.
+
+    Example: incidentdb load data/ --dry-run
+    """
+    from incidentdb import migrate
+    from incidentdb.db import make_engine, schema_revision
+    from incidentdb.loader import LoadError, load_paths
+    from incidentdb.output import progress_reporter
+
+    engine = make_engine(_db_url(ctx))
+    if schema_revision(engine) is None and not dry_run:
+        migrate.upgrade(_db_url(ctx))
+    else:
+        from incidentdb.db import require_current_schema
+
+        if schema_revision(engine) is not None:
+            require_current_schema(engine)
+    try:
+        with progress_reporter() as progress:
+            report = load_paths(engine, paths or None, dry_run=dry_run, progress=progress)
+    except LoadError as exc:
+        for problem in exc.problems:
+            err(str(problem))
+        err(f"{len(exc.problems)} problem(s); nothing was loaded.")
+        raise typer.Exit(1) from None
+    verb = "would change" if dry_run else "loaded"
+    typer.echo(f"{report.files} file(s), {report.records} record(s) {verb}:")
+    for table, change in report.tables.items():
+        typer.echo(f"  {table}: {change}")
+    if dry_run:
+        typer.echo("Dry run: nothing was written.")
+
+
+@app.command("check")
+@user_errors
+def check(ctx: typer.Context) -> None:
+    """Report the data's health: missing evidence, dates out of order, orphans, counts.
+
+    Example: incidentdb check
+    """
+    from incidentdb.db import session_scope
+    from incidentdb.health import data_health
+
+    engine = open_engine(ctx)
+    with session_scope(engine) as session:
+        health = data_health(session)
+    for table, count in health.counts.items():
+        typer.echo(f"{table:20} {count:>8}")
+    for finding in health.findings:
+        typer.echo(f"problem: {finding}")
+    if health.findings:
+        err(f"{len(health.findings)} problem(s) found.")
+        raise typer.Exit(1)
+    typer.echo("No problems found.")
+
+
+def main() -> None:
+    app(prog_name="incidentdb")

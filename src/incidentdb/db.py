@@ -1,0 +1,106 @@
+"""Engine, sessions and the schema's version: the one place that knows the database URL.
+
+The URL comes from `--db`, else `INCIDENTDB_DATABASE_URL`, else the SQLite file
+`incidents.db` in the current folder. SQLite connections enforce foreign keys and
+use WAL, so a reader never sees half a load.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # SQLAlchemy is imported lazily: `--help` must not pay for it
+    from sqlalchemy.engine import Engine
+    from sqlalchemy.orm import Session
+
+ENV_VAR = "INCIDENTDB_DATABASE_URL"
+DEFAULT_URL = "sqlite:///incidents.db"
+# The newest migration. A test keeps it equal to Alembic's head, so the query path
+# can check the schema without importing Alembic.
+SCHEMA_REVISION = "0001"
+
+
+class DatabaseError(Exception):
+    """A problem with the database a user can fix: wrong URL, old schema, empty."""
+
+
+def resolve_url(url: str | None = None) -> str:
+    return url or os.environ.get(ENV_VAR) or DEFAULT_URL
+
+
+def is_default_url(url: str | None) -> bool:
+    """True when the user named no database: the embedded default is in use."""
+    return not url and not os.environ.get(ENV_VAR)
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:  # noqa: ANN001 - DBAPI types
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()
+
+
+def make_engine(url: str | None = None) -> Engine:
+    from sqlalchemy import create_engine, event
+    from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+
+    resolved = resolve_url(url)
+    try:
+        engine = create_engine(resolved)
+    except (ArgumentError, NoSuchModuleError) as exc:
+        raise DatabaseError(f"cannot use database URL {resolved!r}: {exc}") from None
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+    return engine
+
+
+@contextmanager
+def session_scope(engine: Engine) -> Iterator[Session]:
+    """A session whose work is committed at the end, or rolled back on error."""
+    from sqlalchemy.orm import Session
+
+    with Session(engine) as session:
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+
+
+def schema_revision(engine: Engine) -> str | None:
+    """The revision the database is at, or None when it has no schema yet.
+
+    One SELECT, no reflection: this runs before every query command.
+    """
+    from sqlalchemy import text
+    from sqlalchemy.exc import OperationalError, ProgrammingError
+
+    try:
+        with engine.connect() as conn:
+            return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    except (OperationalError, ProgrammingError) as exc:
+        message = str(exc.orig)
+        if "alembic_version" in message:
+            return None
+        raise DatabaseError(f"cannot open the database: {message.strip()}") from None
+
+
+def require_current_schema(engine: Engine) -> None:
+    """Refuse to work on a database whose schema is missing or behind, saying how to fix it."""
+    revision = schema_revision(engine)
+    if revision is None:
+        raise DatabaseError(
+            "the database has no incidentdb schema: run `incidentdb db upgrade`, "
+            "then `incidentdb load`"
+        )
+    if revision != SCHEMA_REVISION:
+        raise DatabaseError(
+            f"the database schema is at revision {revision}, this incidentdb needs "
+            f"{SCHEMA_REVISION}: run `incidentdb db upgrade`"
+        )

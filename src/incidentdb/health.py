@@ -1,0 +1,130 @@
+"""The data's health: what `incidentdb check` reports.
+
+The loader refuses bad input, but a database can also be edited by hand, loaded
+by an older version, or hold facts that are each valid and together implausible
+(a sentence dated before its charge). These checks read the database as it is.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy.orm import Session, aliased
+
+from incidentdb.bundle import bundled_path
+from incidentdb.models import (
+    Base,
+    Case,
+    CaseDefendant,
+    Charge,
+    Event,
+    EventParticipant,
+    Membership,
+    Offence,
+    Organization,
+    Person,
+    Sentence,
+    Source,
+)
+
+EVIDENCED = [t for t in Base.metadata.sorted_tables if "excerpt" in t.c]
+
+
+@dataclass
+class Health:
+    counts: dict[str, int] = field(default_factory=dict)
+    findings: list[str] = field(default_factory=list)
+
+
+def data_health(session: Session) -> Health:
+    health = Health()
+    for table in Base.metadata.sorted_tables:
+        health.counts[table.name] = session.execute(
+            select(func.count()).select_from(table)).scalar_one()
+    health.findings += _missing_evidence(session)
+    health.findings += _excerpts_not_in_source(session)
+    health.findings += _dates_out_of_order(session)
+    health.findings += _orphans(session)
+    return health
+
+
+def _missing_evidence(session: Session) -> list[str]:
+    out = []
+    for table in EVIDENCED:
+        query = select(table.c.id).where(or_(
+            table.c.excerpt.is_(None), table.c.excerpt == "", table.c.excerpt_start.is_(None)))
+        out += [f"{table.name} {rid!r}: no evidence excerpt" for rid in session.scalars(query)]
+    return out
+
+
+def source_text(source: Source) -> str | None:
+    """The text of a source, from the data folder it was loaded from (bundled or checkout)."""
+    path = bundled_path("data") / source.text_path
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError:
+        return None
+
+
+def _excerpts_not_in_source(session: Session) -> list[str]:
+    texts = {s.id: source_text(s) for s in session.scalars(select(Source))}
+    out = [f"source {sid!r}: text not found under data/" for sid, t in texts.items() if t is None]
+    for table in EVIDENCED:
+        query = select(table.c.id, table.c.source_id, table.c.excerpt, table.c.excerpt_start,
+                       table.c.excerpt_end)
+        for rid, sid, excerpt, start, end in session.execute(query):
+            text = texts.get(sid)
+            if text is None:
+                continue
+            if " ".join(text[start:end].split()) != " ".join((excerpt or "").split()):
+                out.append(f"{table.name} {rid!r}: excerpt not found at its offsets in {sid!r}")
+    return out
+
+
+def _dates_out_of_order(session: Session) -> list[str]:
+    out = []
+    early = (select(Sentence.id, Charge.id)
+             .join(Charge, and_(Charge.case_id == Sentence.case_id,
+                                or_(Charge.person_id.is_(None), Sentence.person_id.is_(None),
+                                    Charge.person_id == Sentence.person_id)))
+             .where(Sentence.date_end < Charge.date_start))
+    for sentence, charge in session.execute(early):
+        out.append(f"sentence {sentence!r} is dated before its charge {charge!r}")
+    replaced = aliased(Sentence)
+    before = (select(Sentence.id, replaced.id)
+              .join(replaced, Sentence.replaces_id == replaced.id)
+              .where(Sentence.date_end < replaced.date_start))
+    for sentence, old in session.execute(before):
+        out.append(f"sentence {sentence!r} is dated before the sentence {old!r} it replaces")
+    return out
+
+
+def _orphans(session: Session) -> list[str]:
+    out = []
+    person_used = or_(
+        exists().where(Membership.person_id == Person.id),
+        exists().where(CaseDefendant.person_id == Person.id),
+        exists().where(Charge.person_id == Person.id),
+        exists().where(Sentence.person_id == Person.id),
+        exists().where(EventParticipant.person_id == Person.id),
+    )
+    out += [f"person {p!r} is linked to nothing" for p in
+            session.scalars(select(Person.id).where(~person_used))]
+    parent = aliased(Organization)
+    org_used = or_(
+        exists().where(Membership.organization_id == Organization.id),
+        exists().where(EventParticipant.organization_id == Organization.id),
+        exists().where(Sentence.court_id == Organization.id),
+        exists().where(parent.parent_id == Organization.id),
+    )
+    out += [f"organization {o!r} is linked to nothing" for o in
+            session.scalars(select(Organization.id).where(~org_used))]
+    case_used = or_(exists().where(Charge.case_id == Case.id),
+                    exists().where(Event.case_id == Case.id),
+                    exists().where(Sentence.case_id == Case.id))
+    out += [f"case {c!r} has no charges, sentences or events" for c in
+            session.scalars(select(Case.id).where(~case_used))]
+    out += [f"offence {o!r} is used by no charge" for o in
+            session.scalars(select(Offence.id).where(~exists().where(Charge.offence_id == Offence.id)))]
+    return out

@@ -1,0 +1,451 @@
+"""Validation: raw records in, database rows out, and every problem said once.
+
+`Validator` checks each record against its `Section` declaration (types, required
+fields, controlled lists, dates, excerpts), turns it into rows for its table and
+child tables, and collects references to check once every record has been seen.
+It writes nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from incidentdb import vocabulary as v
+from incidentdb.dates import DateError, partial_date
+from incidentdb.names import fold
+from incidentdb.reading import LINE_KEY, Problem, RawRecord
+from incidentdb.sections import COUNT_FIELDS, PARTICIPANT_FIELDS, SECTIONS, Field
+
+SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+MAX_TEXT = 20_000
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_NAME_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+class Invalid(ValueError):
+    """A field's value is wrong; the message says how."""
+
+
+@dataclass
+class SourceText:
+    id: str
+    events_year: int
+    text: str
+    folded: str = ""
+    offsets: list[int] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        # Fold runs of white space to one space, remembering where each folded
+        # character stood in the original, so offsets point into the real text.
+        chars: list[str] = []
+        for match in re.finditer(r"\s+|\S", self.text):
+            chars.append(" " if match[0].isspace() else match[0])
+            self.offsets.append(match.start())
+        self.offsets.append(len(self.text))
+        self.folded = "".join(chars)
+
+    def locate(self, excerpt: str) -> tuple[int, int] | None:
+        needle = " ".join(excerpt.split())
+        if not needle:
+            return None
+        at = self.folded.find(needle)
+        if at < 0:
+            return None
+        return self.offsets[at], self.offsets[at + len(needle) - 1] + 1
+
+
+@dataclass(frozen=True)
+class Reference:
+    section: str  # the section referred to
+    target: str
+    where: Problem  # path, line, section and id of the referring record; message unused
+    field_name: str
+
+
+@dataclass
+class Rows:
+    """What a load would write: rows per table keyed by primary key."""
+
+    tables: dict[str, dict[tuple, dict[str, Any]]] = field(
+        default_factory=lambda: defaultdict(dict)
+    )
+    lines: dict[tuple[str, str], tuple[str, int]] = field(default_factory=dict)
+
+
+def _slug_of(text: str) -> str:
+    return "-".join(fold(text).split())[:120] or "x"
+
+
+class Validator:
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+        self.rows = Rows()
+        self.references: list[Reference] = []
+        self.sources: dict[str, SourceText] = {}
+
+    # --- reporting -------------------------------------------------------------------
+
+    def _problem(self, record: RawRecord, message: str, record_id: str | None = None) -> None:
+        rid = record_id if record_id is not None else _record_id(record)
+        self.problems.append(Problem(record.path, record.line, message, record.section, rid))
+
+    # --- values ------------------------------------------------------------------------
+
+    def _value(self, spec: Field, value: Any, name: str, events_year: int) -> Any:
+        kind = spec.kind
+        if kind in ("text", "name", "slug", "sha256", "choice", "ref"):
+            if not isinstance(value, str):
+                raise Invalid(f"{name} must be text, not {type(value).__name__}")
+            if not value.strip():
+                raise Invalid(f"{name} is empty")
+            if len(value) > MAX_TEXT:
+                raise Invalid(f"{name} is too long ({len(value)} characters, at most {MAX_TEXT})")
+            if (_NAME_CONTROL if kind in ("name", "slug", "ref") else _CONTROL).search(value):
+                raise Invalid(f"{name} contains a control character")
+        if kind == "slug" and not SLUG.fullmatch(value):
+            raise Invalid(f"{name} {value!r} is not a slug (lower-case words joined by '-')")
+        if kind == "sha256" and not re.fullmatch(r"[0-9a-f]{64}", value):
+            raise Invalid(f"{name} is not a SHA-256 in hex")
+        if kind == "choice" and value not in spec.choices:
+            raise Invalid(f"{name} {value!r} is not one of: {', '.join(spec.choices)}")
+        if kind == "int":
+            if isinstance(value, bool) or not isinstance(value, int):
+                raise Invalid(f"{name} must be a whole number, not {value!r}")
+            if value < 0:
+                raise Invalid(f"{name} must not be negative ({value})")
+        if kind == "iso-date":
+            if isinstance(value, date):
+                return value
+            try:
+                return date.fromisoformat(str(value))
+            except ValueError:
+                raise Invalid(f"{name} {value!r} is not a date (YYYY-MM-DD)") from None
+        if kind == "date":
+            return self._date(value, name, events_year)
+        if kind in ("names", "choices", "refs"):
+            if not isinstance(value, list):
+                raise Invalid(f"{name} must be a list")
+            item = Field({"names": "name", "choices": "choice", "refs": "ref"}[kind],
+                         choices=spec.choices)
+            return [self._value(item, x, f"{name} item", events_year) for x in value]
+        if kind == "term":
+            return _term(value, name)
+        if kind == "qualified-count":
+            if isinstance(value, int) and not isinstance(value, bool):
+                value = {"value": value, "qualifier": "exact"}
+            if not isinstance(value, dict):
+                raise Invalid(f"{name} must be a number or {{value, qualifier}}")
+            unknown = set(value) - {"value", "qualifier"}
+            if unknown:
+                raise Invalid(f"{name} has unknown field {sorted(unknown)[0]!r}")
+            qualifier = self._value(Field("choice", choices=v.COUNT_QUALIFIERS),
+                                    value.get("qualifier", "exact"), f"{name} qualifier", 0)
+            number = value.get("value")
+            if number is not None:
+                self._value(Field("int"), number, f"{name} value", 0)
+            _check_count_value(number, qualifier, name)
+            return number, qualifier
+        return value
+
+    def _date(self, value: Any, name: str, events_year: int) -> dict[str, Any]:
+        if isinstance(value, str):
+            text, edtf = value, None
+        elif isinstance(value, dict):
+            unknown = set(value) - {"text", "edtf"}
+            if unknown:
+                raise Invalid(f"{name} has unknown field {sorted(unknown)[0]!r}")
+            text, edtf = value.get("text"), value.get("edtf")
+            if edtf is not None and not isinstance(edtf, str):
+                raise Invalid(f"{name} edtf must be a quoted string, not {edtf!r}")
+            if text is not None and not isinstance(text, str):
+                raise Invalid(f"{name} text must be text")
+        else:
+            raise Invalid(f"{name} must be a phrase or {{text, edtf}}, not {value!r}")
+        try:
+            return partial_date(text, events_year, edtf).as_columns()
+        except DateError as exc:
+            raise Invalid(f"{name}: {exc}") from None
+
+    # --- records -----------------------------------------------------------------------
+
+    def add_source(self, record: RawRecord) -> None:
+        row = self._record(record, SECTIONS["sources"].fields, events_year=0)
+        if row is None:
+            return
+        text_path = (record.base_dir / row["text_path"]).resolve()
+        try:
+            raw = text_path.read_bytes()
+        except OSError:
+            self._problem(record, f"source text {row['text_path']!r} cannot be read")
+            return
+        digest = hashlib.sha256(raw).hexdigest()
+        if digest != row["sha256"]:
+            self._problem(record, f"source text {row['text_path']!r} does not match its sha256 "
+                                  f"(it is {digest})")
+            return
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            self._problem(record, f"source text {row['text_path']!r} is not UTF-8")
+            return
+        row["text_path"] = _data_relative(text_path, record.base_dir)
+        if self._store(record, "sources", (row["id"],), row):
+            self.sources[row["id"]] = SourceText(row["id"], row["events_year"], text)
+
+    def add(self, record: RawRecord) -> None:
+        section = SECTIONS.get(record.section)
+        if section is None or record.section == "sources":
+            known = ", ".join(SECTIONS)
+            self._problem(record, f"unknown section {record.section!r} (sections: {known})", "")
+            return
+        source_id = record.data.pop("source", None) or record.file_source
+        source = self.sources.get(source_id) if isinstance(source_id, str) else None
+        if source is None:
+            why = "has no source" if source_id is None else f"source {source_id!r} is not loaded"
+            self._problem(record, why)
+            record.data.pop("excerpt", None)
+            return
+        fields = dict(section.fields, excerpt=Field("text", required=True))
+        row = self._record(record, fields, source.events_year)
+        if row is None:
+            return
+        evidence = self._evidence(record, source, row.pop("excerpt"))
+        if evidence is None:
+            return
+        row.update(evidence)
+        children = self._children(record, section.name, row, source)
+        if children is None:
+            return
+        if self._store(record, section.name, (row["id"],), row):
+            for table, key, child in children:
+                self._store(record, table, key, child, quiet_duplicate=table != "event_counts")
+
+    def _record(self, record: RawRecord, fields: dict[str, Field], events_year: int,
+                rid: str | None = None) -> dict[str, Any] | None:
+        data = record.data
+        rid = rid if rid is not None else _record_id(record)
+        ok = True
+        for name in data:
+            if name not in fields:
+                self._problem(record, f"unknown field {name!r}", rid)
+                ok = False
+        row: dict[str, Any] = {}
+        for name, spec in fields.items():
+            value = data.get(name)
+            if value is None:
+                if spec.required:
+                    self._problem(record, f"missing required field {name!r}", rid)
+                    ok = False
+                continue
+            try:
+                converted = self._value(spec, value, name, events_year)
+            except Invalid as exc:
+                self._problem(record, str(exc), rid)
+                ok = False
+                continue
+            if spec.kind == "ref":
+                self._refer(record, rid, spec.ref or "", converted, name)
+            elif spec.kind == "refs":
+                for target in converted:
+                    self._refer(record, rid, spec.ref or "", target, name)
+            if spec.kind == "date":
+                row.update(converted)
+            elif spec.kind == "term":
+                row["term_min_months"], row["term_max_months"] = converted
+            elif spec.kind == "qualified-count":
+                row[f"{name}"], row[f"{name}_qualifier"] = converted
+            elif spec.kind == "ref":
+                row[spec.column or f"{name}_id"] = converted
+            else:
+                row[spec.column or name] = converted
+        return row if ok else None
+
+    def _evidence(self, record: RawRecord, source: SourceText, excerpt: str,
+                  ) -> dict[str, Any] | None:
+        span = source.locate(excerpt)
+        if span is None:
+            self._problem(record, f"excerpt not found in source {source.id!r}: "
+                                  f"{_shorten(excerpt)!r}")
+            return None
+        return {"source_id": source.id, "excerpt": excerpt,
+                "excerpt_start": span[0], "excerpt_end": span[1]}
+
+    def _refer(self, record: RawRecord, rid: str, section: str, target: str,
+               field_name: str) -> None:
+        where = Problem(record.path, record.line, "", record.section, rid)
+        self.references.append(Reference(section, target, where, field_name))
+
+    def _children(self, record: RawRecord, section: str, row: dict[str, Any],
+                  source: SourceText) -> list[tuple[str, tuple, dict[str, Any]]] | None:
+        """Rows of the child tables a record carries (names, defendants, participants...)."""
+        rid = row["id"]
+        out: list[tuple[str, tuple, dict[str, Any]]] = []
+        data = record.data
+        if section == "people":
+            names = [("name", row["name"])] + [("alias", a) for a in row.pop("aliases", [])]
+            for kind, name in names:
+                out.append(("person_names", (rid, name),
+                            {"person_id": rid, "name": name, "kind": kind, "folded": fold(name)}))
+            for occupation in row.pop("occupations", []):
+                out.append(("person_occupations", (rid, occupation),
+                            {"person_id": rid, "occupation": occupation}))
+        elif section == "cases":
+            for person in row.pop("defendants", []):
+                out.append(("case_defendants", (rid, person),
+                            {"case_id": rid, "person_id": person}))
+        elif section == "events":
+            row.pop("participants", None)
+            row.pop("counts", None)
+            ok = True
+            for item in _items(data.get("participants")):
+                child = self._participant(record, rid, item, row, source)
+                ok = ok and child is not None
+                if child:
+                    out.append(("event_participants", (child["id"],), child))
+            for number, item in enumerate(_items(data.get("counts")), start=1):
+                child = self._count(record, rid, number, item, source)
+                ok = ok and child is not None
+                if child:
+                    out.append(("event_counts", (child["id"],), child))
+            if not ok:
+                return None
+        return out
+
+    def _participant(self, record: RawRecord, event_id: str, item: Any, event: dict[str, Any],
+                     source: SourceText) -> dict[str, Any] | None:
+        if not isinstance(item, dict):
+            self._problem(record, "a participant must be a mapping")
+            return None
+        sub = RawRecord(record.section, item, record.path, item.pop(LINE_KEY, record.line))
+        row = self._record(sub, PARTICIPANT_FIELDS, source.events_year, event_id)
+        if row is None:
+            return None
+        who = [k for k in ("person_id", "organization_id", "group_description") if k in row]
+        if len(who) != 1:
+            self._problem(record, "a participant needs exactly one of person, organization, group")
+            return None
+        excerpt = row.pop("excerpt", None) or event["excerpt"]
+        evidence = self._evidence(record, source, excerpt)
+        if evidence is None:
+            return None
+        key = row[who[0]] if who[0] != "group_description" else _slug_of(row[who[0]])
+        row.update(evidence)
+        row["id"] = f"{event_id}/{row['role']}/{key}"
+        row["event_id"] = event_id
+        for column in ("person_id", "organization_id", "group_description"):
+            row.setdefault(column, None)
+        return row
+
+    def _count(self, record: RawRecord, event_id: str, number: int, item: Any,
+               source: SourceText) -> dict[str, Any] | None:
+        if not isinstance(item, dict):
+            self._problem(record, "a count must be a mapping")
+            return None
+        sub = RawRecord(record.section, item, record.path, item.pop(LINE_KEY, record.line))
+        row = self._record(sub, COUNT_FIELDS, source.events_year, event_id)
+        if row is None:
+            return None
+        try:
+            _check_count_value(row.get("value"), row["qualifier"], "count")
+        except Invalid as exc:
+            self._problem(record, str(exc))
+            return None
+        low, high = _count_bounds(row.get("value"), row["qualifier"])
+        low = row.get("minimum", low)
+        high = row.get("maximum", high)
+        if low is not None and high is not None and low > high:
+            self._problem(record, f"count minimum {low} is above its maximum {high}")
+            return None
+        evidence = self._evidence(record, source, row.pop("excerpt"))
+        if evidence is None:
+            return None
+        row.update(evidence)
+        row.update(minimum=low, maximum=high, event_id=event_id)
+        row.setdefault("value", None)
+        row["id"] = f"{event_id}/{row.pop('id', None) or number}"
+        return row
+
+    def _store(self, record: RawRecord, table: str, key: tuple, row: dict[str, Any],
+               quiet_duplicate: bool = False) -> bool:
+        rows = self.rows.tables[table]
+        if key in rows:
+            if not quiet_duplicate:
+                first = self.rows.lines.get((table, key[0]), ("", 0))
+                self._problem(record, f"duplicate id (first defined at {first[0]}:{first[1]})")
+            return False
+        rows[key] = row
+        if len(key) == 1:
+            self.rows.lines[(table, key[0])] = (record.path, record.line)
+        return True
+
+
+# --- helpers ---------------------------------------------------------------------------
+
+
+def _record_id(record: RawRecord) -> str:
+    rid = record.data.get("id")
+    return rid if isinstance(rid, str) else "?"
+
+
+def _items(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def _shorten(text: str, width: int = 60) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _data_relative(path: Path, base: Path) -> str:
+    """The text's path as stored: relative to the data folder (the parent of `sources/`)."""
+    root = base.parent if base.name == "sources" else base
+    try:
+        return path.relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.name
+
+
+def _term(value: Any, name: str) -> tuple[int, int]:
+    if isinstance(value, int) and not isinstance(value, bool):
+        low = high = value
+    elif isinstance(value, dict) and set(value) <= {"min", "max"} and value:
+        low, high = value.get("min"), value.get("max")
+    else:
+        raise Invalid(f"{name} must be a number of months or {{min, max}}")
+    for bound in (low, high):
+        if not isinstance(bound, int) or isinstance(bound, bool) or bound <= 0:
+            raise Invalid(f"{name} bounds must be positive whole numbers of months")
+    if low > high:
+        raise Invalid(f"{name} range reversed: min {low} is above max {high}")
+    return low, high
+
+
+def _check_count_value(value: int | None, qualifier: str, name: str) -> None:
+    if qualifier in v.QUALIFIERS_WITHOUT_VALUE:
+        if value is not None:
+            raise Invalid(f"{name} qualifier {qualifier!r} takes no value")
+    elif value is None:
+        raise Invalid(f"{name} qualifier {qualifier!r} needs a value")
+    elif isinstance(value, int) and value < 0:
+        raise Invalid(f"{name} value must not be negative ({value})")
+
+
+def _count_bounds(value: int | None, qualifier: str) -> tuple[int | None, int | None]:
+    """What a qualified number says for sure: 'at least 78' is 78 or more."""
+    if value is None:
+        return None, None
+    return {
+        "exact": (value, value),
+        "at-least": (value, None),
+        "more-than": (value + 1, None),
+        "nearly": (None, value),
+        "about": (None, None),
+    }[qualifier]
