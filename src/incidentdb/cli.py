@@ -117,8 +117,8 @@ def open_engine(ctx: typer.Context, *, require_schema: bool = True) -> Engine:
 
 
 def _is_empty(engine: Engine) -> bool:
-    from incidentdb.queries import has_sources
     from incidentdb.db import session_scope
+    from incidentdb.queries import has_sources
 
     with session_scope(engine) as session:
         return not has_sources(session)

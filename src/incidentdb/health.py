@@ -125,6 +125,7 @@ def _orphans(session: Session) -> list[str]:
                     exists().where(Sentence.case_id == Case.id))
     out += [f"case {c!r} has no charges, sentences or events" for c in
             session.scalars(select(Case.id).where(~case_used))]
+    offence_used = exists().where(Charge.offence_id == Offence.id)
     out += [f"offence {o!r} is used by no charge" for o in
-            session.scalars(select(Offence.id).where(~exists().where(Charge.offence_id == Offence.id)))]
+            session.scalars(select(Offence.id).where(~offence_used))]
     return out

@@ -111,7 +111,8 @@ def _strip_lines(value: Any) -> None:
 def _read_text(path: Path, shown: str) -> tuple[str | None, Problem | None]:
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
-        return None, Problem(shown, None, f"file too large ({size} bytes, at most {MAX_FILE_BYTES})")
+        limit = f"at most {MAX_FILE_BYTES}"
+        return None, Problem(shown, None, f"file too large ({size} bytes, {limit})")
     raw = path.read_bytes()
     try:
         text = raw.decode("utf-8")

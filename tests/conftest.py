@@ -1,0 +1,135 @@
+"""One suite, two databases.
+
+Without INCIDENTDB_TEST_POSTGRES_URL every test runs on SQLite files. With it, the
+same tests run on PostgreSQL, each database fixture in a schema of its own (so
+tests never see each other's rows). If the variable is set and PostgreSQL cannot
+be reached, the run fails: PostgreSQL tests are never skipped silently.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from incidentdb import migrate
+from incidentdb.cli import app
+from incidentdb.db import make_engine
+from incidentdb.loader import load_paths
+
+POSTGRES_URL = os.environ.get("INCIDENTDB_TEST_POSTGRES_URL")
+BACKEND = "postgresql" if POSTGRES_URL else "sqlite"
+REPO = Path(__file__).resolve().parent.parent
+DATA = REPO / "data"
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    return f"incidentdb test database: {BACKEND}"
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    if POSTGRES_URL:
+        import sqlalchemy
+
+        engine = sqlalchemy.create_engine(POSTGRES_URL)
+        try:
+            with engine.connect() as conn:
+                conn.execute(sqlalchemy.text("SELECT 1"))
+        except Exception as exc:  # noqa: BLE001 - any failure to connect ends the run
+            raise pytest.UsageError(
+                f"INCIDENTDB_TEST_POSTGRES_URL is set but PostgreSQL is unreachable: {exc}"
+            ) from None
+        finally:
+            engine.dispose()
+
+
+class Database:
+    """A fresh, empty database (a SQLite file, or a PostgreSQL schema of its own)."""
+
+    def __init__(self, tmp: Path) -> None:
+        self.schema: str | None = None
+        if POSTGRES_URL:
+            import sqlalchemy
+
+            self.schema = f"t_{uuid.uuid4().hex[:12]}"
+            admin = sqlalchemy.create_engine(POSTGRES_URL)
+            with admin.begin() as conn:
+                conn.execute(sqlalchemy.text(f'CREATE SCHEMA "{self.schema}"'))
+            admin.dispose()
+            sep = "&" if "?" in POSTGRES_URL else "?"
+            self.url = f"{POSTGRES_URL}{sep}options=-csearch_path%3D{self.schema}"
+        else:
+            self.path = tmp / "test.db"
+            self.url = f"sqlite:///{self.path}"
+
+    def drop(self) -> None:
+        if self.schema:
+            import sqlalchemy
+
+            admin = sqlalchemy.create_engine(POSTGRES_URL)
+            with admin.begin() as conn:
+                conn.execute(sqlalchemy.text(f'DROP SCHEMA "{self.schema}" CASCADE'))
+            admin.dispose()
+
+
+@pytest.fixture
+def empty_db(tmp_path: Path) -> Iterator[Database]:
+    database = Database(tmp_path)
+    yield database
+    database.drop()
+
+
+@pytest.fixture
+def migrated_db(empty_db: Database) -> Database:
+    migrate.upgrade(empty_db.url)
+    return empty_db
+
+
+@pytest.fixture
+def engine(migrated_db: Database):  # noqa: ANN201
+    engine = make_engine(migrated_db.url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def loaded_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
+    """The bundled data, loaded once per run; tests that use it must not write."""
+    database = Database(tmp_path_factory.mktemp("loaded"))
+    migrate.upgrade(database.url)
+    engine = make_engine(database.url)
+    load_paths(engine, [DATA])
+    engine.dispose()
+    yield database
+    database.drop()
+
+
+@pytest.fixture(scope="session")
+def loaded_engine(loaded_db: Database):  # noqa: ANN201
+    engine = make_engine(loaded_db.url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def session(loaded_engine):  # noqa: ANN001, ANN201
+    from sqlalchemy.orm import Session
+
+    with Session(loaded_engine) as session:
+        yield session
+        session.rollback()
+
+
+@pytest.fixture
+def run():  # noqa: ANN201
+    """Invoke the CLI in-process: run(url, "person", "Yagublu") -> Result."""
+    runner = CliRunner()
+
+    def invoke(url: str, *args: str, input: str | None = None):  # noqa: A002, ANN202
+        return runner.invoke(app, ["--db", url, *args], input=input)
+
+    return invoke

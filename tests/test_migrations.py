@@ -1,0 +1,72 @@
+"""Migrations: upgrade, no drift, downgrade to base, upgrade again, on the suite's database."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from sqlalchemy import inspect
+
+from incidentdb import migrate
+from incidentdb.db import SCHEMA_REVISION, make_engine
+from incidentdb.models import Base
+
+CORE_TABLES = {"sources", "people", "organizations", "memberships", "events", "cases",
+               "charges", "sentences"}
+
+
+def _tables(url: str) -> set[str]:
+    engine = make_engine(url)
+    try:
+        return set(inspect(engine).get_table_names())
+    finally:
+        engine.dispose()
+
+
+def test_upgrade_check_downgrade_upgrade(empty_db):
+    migrate.upgrade(empty_db.url)
+    assert CORE_TABLES <= _tables(empty_db.url)
+    assert set(Base.metadata.tables) <= _tables(empty_db.url)
+    assert migrate.check(empty_db.url) is None
+    assert migrate.current(empty_db.url) == migrate.head()
+    migrate.downgrade(empty_db.url, "base")
+    assert _tables(empty_db.url) <= {"alembic_version"}
+    assert migrate.current(empty_db.url) is None
+    migrate.upgrade(empty_db.url)
+    assert migrate.check(empty_db.url) is None
+
+
+def test_drift_is_reported(migrated_db):
+    engine = make_engine(migrated_db.url)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("CREATE INDEX ix_extra ON people (name)")
+    engine.dispose()
+    assert migrate.check(migrated_db.url) is not None
+
+
+def test_schema_revision_constant_is_alembic_head():
+    assert SCHEMA_REVISION == migrate.head()
+
+
+def test_alembic_command_line_uses_the_environment_url(empty_db, tmp_path):
+    """The developer's path: `alembic upgrade head`, `check`, `downgrade base` from the top."""
+    import os
+    from pathlib import Path
+
+    repo = Path(__file__).resolve().parent.parent
+    env = dict(os.environ, INCIDENTDB_DATABASE_URL=empty_db.url)
+    for args in (["upgrade", "head"], ["check"], ["downgrade", "base"], ["upgrade", "head"]):
+        done = subprocess.run([sys.executable, "-m", "alembic", *args], cwd=repo, env=env,
+                              capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+    assert CORE_TABLES <= _tables(empty_db.url)
+
+
+def test_command_on_old_schema_says_how_to_upgrade(migrated_db, run):
+    engine = make_engine(migrated_db.url)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("UPDATE alembic_version SET version_num = '0000'")
+    engine.dispose()
+    result = run(migrated_db.url, "check")
+    assert result.exit_code == 1
+    assert "incidentdb db upgrade" in result.output
