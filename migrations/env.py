@@ -16,7 +16,7 @@ UNMODELLED_PREFIXES = ("search_fts",)
 
 
 def include_object(obj, name, type_, reflected, compare_to):  # noqa: ANN001 - Alembic hook
-    if type_ == "table" and name and name.startswith(UNMODELLED_PREFIXES):
+    if type_ in ("table", "index") and name and name.startswith(UNMODELLED_PREFIXES):
         return False
     return True
 

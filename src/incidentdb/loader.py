@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from incidentdb.bundle import bundled_path
 from incidentdb.reading import Problem, RawRecord, find_data_files, read_file
+from incidentdb.search import refresh_documents
 from incidentdb.validate import Validator
 
 if TYPE_CHECKING:
@@ -159,11 +160,12 @@ def load_paths(engine: Engine, paths: list[Path] | None = None, *, dry_run: bool
     with engine.connect() as conn:
         transaction = conn.begin()
         try:
-            report.tables = write_rows(conn, validator.rows.tables, list(validator.sources),
-                                       progress)
+            report.tables, touched = write_rows(conn, validator.rows.tables,
+                                                list(validator.sources), progress)
             if dry_run:
                 transaction.rollback()
             else:
+                refresh_documents(conn, touched)
                 transaction.commit()
         except BaseException:
             transaction.rollback()
@@ -177,11 +179,16 @@ def _sorted(problems: list[Problem]) -> list[Problem]:
 
 def write_rows(conn: Connection, tables: dict[str, dict[tuple, dict[str, Any]]],
                source_ids: list[str], progress: Progress | None = None,
-               ) -> dict[str, TableChange]:
-    """Make the loaded sources' rows in the database equal to `tables`; say what changed."""
+               ) -> tuple[dict[str, TableChange], dict[str, set[str]]]:
+    """Make the loaded sources' rows in the database equal to `tables`.
+
+    Returns what changed per table, and the ids of the records added, edited or
+    removed (for the search documents).
+    """
     from incidentdb.models import Base
 
     changes: dict[str, TableChange] = {}
+    touched: dict[str, set[str]] = {}
     plans: dict[str, tuple[list[dict], list[dict], list[tuple]]] = {}
     for name in TABLE_ORDER:
         table = Base.metadata.tables[name]
@@ -192,6 +199,9 @@ def write_rows(conn: Connection, tables: dict[str, dict[tuple, dict[str, Any]]],
         deletes = [key for key in old if key not in new]
         plans[name] = (inserts, updates, deletes)
         changes[name] = TableChange(len(inserts), len(updates), len(deletes))
+        if "id" in table.c:
+            touched[name] = {r["id"] for r in inserts} | {r["id"] for r in updates} | {
+                key[0] for key in deletes}
     done, total = 0, sum(len(i) + len(u) for i, u, _ in plans.values())
     for name in TABLE_ORDER:
         table = Base.metadata.tables[name]
@@ -208,7 +218,7 @@ def write_rows(conn: Connection, tables: dict[str, dict[tuple, dict[str, Any]]],
             done += len(updates)
     for name in reversed(TABLE_ORDER):
         _delete(conn, Base.metadata.tables[name], plans[name][2])
-    return changes
+    return changes, touched
 
 
 def _complete(table: Table, row: dict[str, Any]) -> dict[str, Any]:

@@ -19,6 +19,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Text,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 
@@ -259,3 +260,21 @@ class EventCount(Evidence, Base):
     minimum: Mapped[int | None] = mapped_column(Integer)
     maximum: Mapped[int | None] = mapped_column(Integer)
     qualifier: Mapped[str] = mapped_column(String(20))
+
+
+class SearchEntry(Base):
+    """One searchable document per record (event, case, charge, person...).
+
+    The loader keeps these in step with the records. The full-text index over
+    them is database-specific and made by migration 0002: an FTS5 table kept in
+    step by triggers on SQLite, a GIN index on a tsvector on PostgreSQL.
+    """
+
+    __tablename__ = "search_entries"
+    __table_args__ = (UniqueConstraint("kind", "record_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    record_id: Mapped[str] = mapped_column(String(400))
+    title: Mapped[str] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(Text)

@@ -100,6 +100,9 @@ class Validator:
     def _value(self, spec: Field, value: Any, name: str, events_year: int) -> Any:
         kind = spec.kind
         if kind in ("text", "name", "slug", "sha256", "choice", "ref"):
+            if isinstance(value, bool):
+                raise Invalid(f"{name} must be text, not the YAML boolean {value!r} "
+                              f"(quote it: \"{str(value).lower()}\")")
             if not isinstance(value, str):
                 raise Invalid(f"{name} must be text, not {type(value).__name__}")
             if not value.strip():

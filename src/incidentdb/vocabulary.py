@@ -30,7 +30,7 @@ EVENT_KINDS = (
     "injury", "death-in-custody", "torture-allegation", "ill-treatment",
     "execution-allegation", "surveillance", "statement", "resolution", "report",
     "exchange", "return", "custody", "hunger-strike", "protest", "damage", "removal",
-    "dialogue", "investigation",
+    "dialogue", "investigation", "armed-conflict", "ceasefire", "agreement",
 )
 
 PARTICIPANT_ROLES = (
@@ -49,7 +49,7 @@ QUALIFIERS_WITHOUT_VALUE = ("several", "dozens", "many", "numerous")
 COUNT_MEASURES = (
     "killed", "injured", "detained", "arrested", "sentenced", "released", "returned",
     "held", "damaged", "died", "executed", "murdered", "targeted", "convicted",
-    "pardoned", "signatories", "defendants",
+    "pardoned", "signatories", "defendants", "abused",
 )
 
 CASE_STATUSES = (
