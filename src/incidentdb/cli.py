@@ -266,5 +266,8 @@ def check(ctx: typer.Context) -> None:
     typer.echo("No problems found.")
 
 
+from incidentdb import cli_query  # noqa: E402, F401 - registers the query commands
+
+
 def main() -> None:
     app(prog_name="incidentdb")

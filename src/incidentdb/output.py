@@ -41,3 +41,183 @@ def progress_reporter() -> Iterator[Any]:
     finally:
         if started:
             bar.stop()
+
+
+# --- answers -----------------------------------------------------------------------------
+
+FORMATS = ("table", "csv", "json", "ndjson")
+
+
+def _plain(value: Any) -> Any:
+    """A value as CSV and tables show it: lists joined, None empty, dates ISO."""
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return "; ".join(str(_plain(v)) for v in value)
+    if isinstance(value, bool):
+        return "yes" if value else ""
+    return value if isinstance(value, (int, float)) else str(value)
+
+
+def _json_default(value: Any) -> Any:
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    raise TypeError(f"cannot serialise {type(value).__name__}")
+
+
+def dumps(value: Any) -> str:
+    import json
+
+    return json.dumps(value, ensure_ascii=False, default=_json_default)
+
+
+def write_machine(rows: list[dict[str, Any]], fmt: str, columns: list[str] | None = None,
+                  stream: Any = None) -> None:
+    """csv, json or ndjson to stdout, without Rich: stable for scripts."""
+    import csv
+    import json
+    import sys
+
+    out = stream or sys.stdout
+    if fmt == "json":
+        out.write(json.dumps(rows, ensure_ascii=False, indent=2, default=_json_default) + "\n")
+    elif fmt == "ndjson":
+        for row in rows:
+            out.write(dumps(row) + "\n")
+    else:
+        columns = columns or (list(rows[0]) if rows else [])
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(columns)
+        for row in rows:
+            writer.writerow([_plain(row.get(c)) for c in columns])
+
+
+def console() -> Any:
+    import os
+
+    from rich.console import Console
+
+    terminal = Console().is_terminal
+    width = None if terminal or os.environ.get("COLUMNS") else 160
+    return Console(width=width, highlight=False)
+
+
+def rich_table(rows: list[dict[str, Any]], columns: list[str], title: str | None = None,
+               ) -> Any:
+    from rich.table import Table
+
+    table = Table(title=title, title_justify="left", show_lines=False)
+    for column in columns:
+        table.add_column(column.replace("_", " "), overflow="fold")
+    for row in rows:
+        table.add_row(*(_escape(_plain(row.get(c))) for c in columns))
+    return table
+
+
+def _escape(value: Any) -> str:
+    from rich.markup import escape
+
+    return escape(str(value))
+
+
+def render_rows(rows: list[dict[str, Any]], fmt: str, columns: list[str] | None = None,
+                title: str | None = None, empty: str = "Nothing found.") -> None:
+    if fmt != "table":
+        write_machine(rows, fmt, columns)
+        return
+    out = console()
+    if not rows:
+        out.print(empty)
+        return
+    out.print(rich_table(rows, columns or list(rows[0]), title))
+
+
+def render_bars(rows: list[dict[str, Any]], label: str, value: str, title: str,
+                footer: str = "") -> None:
+    from rich.table import Table
+
+    out = console()
+    table = Table(title=title, title_justify="left")
+    table.add_column(label)
+    table.add_column(value, justify="right")
+    table.add_column("")
+    peak = max([r[value] for r in rows] + [1])
+    for row in rows:
+        table.add_row(str(row[label]), str(row[value]), "█" * round(30 * row[value] / peak))
+    out.print(table)
+    if footer:
+        out.print(footer)
+
+
+def render_case_file(data: dict[str, Any], fmt: str) -> None:
+    """A person's case file: one JSON object, or a flat list of facts for csv/ndjson."""
+    if fmt == "json":
+        import sys
+
+        sys.stdout.write(dumps(data) + "\n")
+        return
+    if fmt in ("csv", "ndjson"):
+        write_machine(case_file_facts(data), fmt,
+                      ["section", "id", "date", "kind", "text", "detail", "evidence"])
+        return
+    from rich.panel import Panel
+
+    out = console()
+    lines = [f"[bold]{_escape(data['name'])}[/bold]  ({_escape(data['id'])})"]
+    if data.get("description"):
+        lines.append(_escape(data["description"]))
+    for key in ("names", "occupations", "parts"):
+        if data.get(key):
+            lines.append(f"{key.capitalize()}: {_escape(', '.join(data[key]))}")
+    for key in ("kind", "parent", "country", "gender", "nationality"):
+        if data.get(key):
+            lines.append(f"{key.capitalize()}: {_escape(data[key])}")
+    out.print(Panel("\n".join(lines), expand=False))
+    if data.get("memberships"):
+        out.print(rich_table(data["memberships"], ["organization", "short_name", "role", "date"],
+                             "Memberships"))
+    if data.get("members"):
+        out.print(rich_table(data["members"], ["name", "role", "date"], "Members"))
+    for case in data.get("cases", []):
+        out.print(f"\n[bold]Case[/bold] {_escape(case['title'])} ({_escape(case['id'])}), "
+                  f"status: {_escape(case['status'])}")
+        if case["charges"]:
+            out.print(rich_table(case["charges"], ["date", "offence", "wording",
+                                                   "characterisation", "outcome", "id"]))
+        if case["sentences"]:
+            out.print(rich_table(case["sentences"], ["date", "kind", "term", "change",
+                                                     "replaces", "status", "id"]))
+    if data.get("timeline"):
+        out.print(rich_table(data["timeline"], ["date", "date_text", "kind", "title", "role",
+                                                "evidence"], "Timeline"))
+    if data.get("events"):
+        out.print(rich_table(data["events"], ["date", "kind", "title", "role", "with", "id"],
+                             "Events"))
+
+
+def case_file_facts(data: dict[str, Any]) -> list[dict[str, Any]]:
+    """A case file flattened to one row per fact, for CSV and NDJSON."""
+    facts = [{"section": "name", "id": data["id"], "date": "", "kind": "",
+              "text": name, "detail": "", "evidence": data["id"]}
+             for name in data.get("names", [data["name"]])]
+    for m in data.get("memberships", []):
+        facts.append({"section": "membership", "id": m["id"], "date": m["date"],
+                      "kind": m["role"], "text": m["organization"], "detail": m["short_name"],
+                      "evidence": m["id"]})
+    for m in data.get("members", []):
+        facts.append({"section": "member", "id": m["person_id"], "date": m["date"],
+                      "kind": m["role"], "text": m["name"], "detail": "",
+                      "evidence": m["person_id"]})
+    for case in data.get("cases", []):
+        for c in case["charges"]:
+            facts.append({"section": "charge", "id": c["id"], "date": c["date"],
+                          "kind": c["offence"], "text": c["wording"],
+                          "detail": case["id"], "evidence": c["id"]})
+        for s in case["sentences"]:
+            facts.append({"section": "sentence", "id": s["id"], "date": s["date"],
+                          "kind": s["kind"], "text": s["term"], "detail": case["id"],
+                          "evidence": s["id"]})
+    for e in data.get("timeline", []) + data.get("events", []):
+        facts.append({"section": "event", "id": e["id"], "date": e["date"], "kind": e["kind"],
+                      "text": e["title"], "detail": e["role"], "evidence": e["id"]})
+    return facts

@@ -1,12 +1,364 @@
-"""Read-only questions the CLI asks: plain functions that take a session and return rows."""
+"""Read-only questions the CLI asks: plain functions that take a session and return rows.
+
+Rows are plain dicts, ready for a table, CSV or JSON. Every function loads what
+it needs in a constant number of statements (no query per row), and every value
+from the user reaches SQL as a bound parameter.
+"""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from collections import Counter, defaultdict
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Select, and_, func, or_, select, true
 from sqlalchemy.orm import Session
 
-from incidentdb.models import Source
+from incidentdb.dates import month_bounds
+from incidentdb.models import (
+    Base,
+    Case,
+    CaseDefendant,
+    Charge,
+    Event,
+    EventCount,
+    EventParticipant,
+    Membership,
+    Offence,
+    Organization,
+    Person,
+    PersonName,
+    PersonOccupation,
+    Sentence,
+    Source,
+)
+
+Row = dict[str, Any]
 
 
 def has_sources(session: Session) -> bool:
     return session.execute(select(Source.id).limit(1)).first() is not None
+
+
+# --- formatting shared by all answers ------------------------------------------------------
+
+
+def term_label(kind: str, low: int | None, high: int | None) -> str:
+    """'13 years', '3 years 6 months', '2 to 4 years', 'life'; '' when the report gives none."""
+    if kind == "life-imprisonment":
+        return "life"
+    if low is None:
+        return ""
+
+    def months(n: int) -> str:
+        years, rest = divmod(n, 12)
+        parts = [f"{years} year{'s' * (years != 1)}"] if years else []
+        parts += [f"{rest} month{'s' * (rest != 1)}"] if rest else []
+        return " ".join(parts)
+
+    if high is None or high == low:
+        return months(low)
+    if low % 12 == 0 and high % 12 == 0:
+        return f"{low // 12} to {high // 12} years"
+    return f"{months(low)} to {months(high)}"
+
+
+def date_label(row: Any) -> str:
+    return row.date_edtf or "" if row is not None else ""
+
+
+def _like(column: Any, text: str) -> Any:
+    """Case-insensitive substring match with the user's text taken literally."""
+    return func.lower(column).contains(text.lower(), autoescape=True)
+
+
+# --- people -----------------------------------------------------------------------------------
+
+
+def charge_filter(text: str) -> Any:
+    """Charges whose offence category or the report's wording mention the text."""
+    return or_(_like(Offence.id, text.replace(" ", "-")), _like(Offence.name, text),
+               _like(Charge.wording, text))
+
+
+def list_people(session: Session, *, charge: str | None = None, org_id: str | None = None,
+                kind: str | None = None) -> list[Row]:
+    query: Select = select(Person.id, Person.name, Person.description).order_by(Person.name)
+    if charge:
+        charged = (select(Charge.person_id).join(Offence, Charge.offence_id == Offence.id)
+                   .where(charge_filter(charge)))
+        query = query.where(Person.id.in_(charged))
+    if org_id:
+        query = query.where(Person.id.in_(
+            select(Membership.person_id).where(Membership.organization_id == org_id)))
+    if kind:
+        query = query.where(or_(
+            Person.id.in_(select(PersonOccupation.person_id)
+                          .where(PersonOccupation.occupation == kind.lower())),
+            Person.id.in_(select(Membership.person_id).where(Membership.role == kind.lower()))))
+    people = session.execute(query).all()
+    ids = [p.id for p in people]
+    occupations = _grouped(session, select(PersonOccupation.person_id,
+                                           PersonOccupation.occupation)
+                           .where(PersonOccupation.person_id.in_(ids))
+                           .order_by(PersonOccupation.occupation))
+    orgs = _grouped(session, select(Membership.person_id,
+                                    func.coalesce(Organization.short_name, Organization.name))
+                    .join(Organization, Membership.organization_id == Organization.id)
+                    .where(Membership.person_id.in_(ids)).order_by(Organization.name))
+    offences = _grouped(session, select(Charge.person_id, Offence.name)
+                        .join(Offence, Charge.offence_id == Offence.id)
+                        .where(Charge.person_id.in_(ids)).order_by(Offence.name))
+    return [{"id": p.id, "name": p.name, "occupations": occupations.get(p.id, []),
+             "organizations": orgs.get(p.id, []), "charges": offences.get(p.id, []),
+             "description": p.description or ""} for p in people]
+
+
+def _grouped(session: Session, query: Select) -> dict[str, list[str]]:
+    """{key: [values...]} from a two-column query, values de-duplicated in order."""
+    out: dict[str, list[str]] = defaultdict(list)
+    for key, value in session.execute(query):
+        if value not in out[key]:
+            out[key].append(value)
+    return out
+
+
+# --- cases and charges --------------------------------------------------------------------
+
+
+def cases_of_person(person_id: str) -> Any:
+    """The ids of the cases a person is a defendant in, charged in, or sentenced in."""
+    return (select(CaseDefendant.case_id).where(CaseDefendant.person_id == person_id)
+            .union(select(Charge.case_id).where(Charge.person_id == person_id),
+                   select(Sentence.case_id).where(Sentence.person_id == person_id)))
+
+
+def list_cases(session: Session, *, person_id: str | None = None, charge: str | None = None,
+               status: str | None = None) -> list[Row]:
+    query: Select = select(Case).order_by(Case.id)
+    if person_id:
+        query = query.where(Case.id.in_(cases_of_person(person_id)))
+    if charge:
+        query = query.where(Case.id.in_(
+            select(Charge.case_id).join(Offence, Charge.offence_id == Offence.id)
+            .where(charge_filter(charge))))
+    if status:
+        query = query.where(Case.status == status.lower())
+    cases = list(session.scalars(query))
+    ids = [c.id for c in cases]
+    defendants = _grouped(session, select(CaseDefendant.case_id, Person.name)
+                          .join(Person, CaseDefendant.person_id == Person.id)
+                          .where(CaseDefendant.case_id.in_(ids)).order_by(Person.name))
+    offences = _grouped(session, select(Charge.case_id, Offence.name)
+                        .join(Offence, Charge.offence_id == Offence.id)
+                        .where(Charge.case_id.in_(ids)).order_by(Offence.name))
+    latest = _latest_sentences(session, ids)
+    rows = []
+    for case in cases:
+        sentence = latest.get(case.id)
+        count = case.defendant_count
+        rows.append({
+            "id": case.id, "title": case.title, "status": case.status,
+            "defendants": defendants.get(case.id, []),
+            "defendant_count": count,
+            "defendant_count_qualifier": case.defendant_count_qualifier,
+            "charges": offences.get(case.id, []),
+            "latest_sentence": _sentence_label(sentence) if sentence else "",
+            "sentence_date": sentence.date_edtf or "" if sentence else "",
+        })
+    return rows
+
+
+def _latest_sentences(session: Session, case_ids: list[str]) -> dict[str, Sentence]:
+    """Per case, the newest sentence that no other sentence replaced."""
+    replaced = select(Sentence.replaces_id).where(Sentence.replaces_id.is_not(None))
+    query = (select(Sentence).where(Sentence.case_id.in_(case_ids),
+                                    Sentence.id.not_in(replaced))
+             .order_by(Sentence.case_id, Sentence.date_end.desc().nulls_last(), Sentence.id))
+    latest: dict[str, Sentence] = {}
+    for sentence in session.scalars(query):
+        latest.setdefault(sentence.case_id, sentence)
+    return latest
+
+
+def _sentence_label(sentence: Sentence) -> str:
+    term = term_label(sentence.kind, sentence.term_min_months, sentence.term_max_months)
+    return f"{sentence.kind} {term}".strip()
+
+
+def offence_summary(session: Session) -> list[Row]:
+    """Each offence category with the number of cases and of named people charged."""
+    query = (select(Offence.id, Offence.name,
+                    func.count(func.distinct(Charge.case_id)).label("cases"),
+                    func.count(func.distinct(Charge.person_id)).label("people"),
+                    func.count(Charge.id).label("charges"))
+             .join(Charge, Charge.offence_id == Offence.id, isouter=True)
+             .group_by(Offence.id, Offence.name)
+             .order_by(func.count(func.distinct(Charge.case_id)).desc(), Offence.id))
+    return [dict(row._mapping) for row in session.execute(query)]
+
+
+# --- events ------------------------------------------------------------------------------------
+
+
+def event_window(*, month: str | None = None, year: int | None = None,
+                 start: date | None = None, end: date | None = None,
+                 ) -> tuple[date | None, date | None]:
+    if month:
+        return month_bounds(month)
+    if year:
+        return date(year, 1, 1), date(year, 12, 31)
+    return start, end
+
+
+def list_events(session: Session, *, start: date | None = None, end: date | None = None,
+                include_uncertain: bool = False, kind: str | None = None,
+                person_id: str | None = None, org_id: str | None = None) -> list[Row]:
+    """Events in date order. Inside the window: both date bounds lie within it.
+
+    With include_uncertain, events whose span only overlaps the window (a year-only
+    date, "in early 2021") are listed too, marked uncertain.
+    """
+    inside = and_(true(), *([Event.date_start >= start] if start else []),
+                  *([Event.date_end <= end] if end else []))
+    query: Select = select(Event)
+    if start or end:
+        if include_uncertain:
+            overlaps = and_(
+                true(), *([or_(Event.date_end.is_(None), Event.date_end >= start)] if start else []),
+                *([or_(Event.date_start.is_(None), Event.date_start <= end)] if end else []),
+                or_(Event.date_start.is_not(None), Event.date_end.is_not(None)))
+            query = query.where(overlaps)
+        else:
+            query = query.where(Event.date_start.is_not(None), Event.date_end.is_not(None),
+                                inside)
+    if kind:
+        query = query.where(Event.kind == kind.lower())
+    if person_id:
+        query = query.where(or_(
+            Event.id.in_(select(EventParticipant.event_id)
+                         .where(EventParticipant.person_id == person_id)),
+            Event.case_id.in_(cases_of_person(person_id))))
+    if org_id:
+        query = query.where(Event.id.in_(
+            select(EventParticipant.event_id).where(EventParticipant.organization_id == org_id)))
+    query = query.order_by(Event.date_start.nulls_last(), Event.date_end.nulls_last(), Event.id)
+    events = list(session.scalars(query))
+    who = _participant_names(session, [e.id for e in events])
+    rows = []
+    for event in events:
+        certain = bool(event.date_start and event.date_end
+                       and (not start or event.date_start >= start)
+                       and (not end or event.date_end <= end))
+        rows.append({
+            "date": event.date_edtf or "", "date_text": event.date_text or "",
+            "id": event.id, "kind": event.kind, "title": event.title,
+            "who": who.get(event.id, []), "case": event.case_id or "",
+            "uncertain": not certain if (start or end) else False,
+        })
+    return rows
+
+
+def _participant_names(session: Session, event_ids: list[str]) -> dict[str, list[str]]:
+    name = func.coalesce(Person.name, Organization.short_name, Organization.name,
+                         EventParticipant.group_description)
+    query = (select(EventParticipant.event_id, name)
+             .join(Person, EventParticipant.person_id == Person.id, isouter=True)
+             .join(Organization, EventParticipant.organization_id == Organization.id,
+                   isouter=True)
+             .where(EventParticipant.event_id.in_(event_ids))
+             .order_by(EventParticipant.event_id, EventParticipant.id))
+    return _grouped(session, query)
+
+
+def timeline(session: Session, year: int | None = None) -> tuple[list[Row], int, int]:
+    """Events per month; returns (months, events too vague for a month, undated events)."""
+    query = select(Event.date_start, Event.date_end)
+    if year:
+        query = query.where(Event.date_start <= date(year, 12, 31),
+                            Event.date_end >= date(year, 1, 1))
+    per_month: Counter[str] = Counter()
+    vague = undated = 0
+    for start, end in session.execute(query):
+        if start is None or end is None:
+            undated += 1
+        elif (start.year, start.month) == (end.year, end.month):
+            per_month[f"{start.year:04d}-{start.month:02d}"] += 1
+        else:
+            vague += 1
+    months = sorted(per_month)
+    if year:
+        months = [f"{year:04d}-{m:02d}" for m in range(1, 13)]
+    return [{"month": m, "events": per_month.get(m, 0)} for m in months], vague, undated
+
+
+# --- organizations -------------------------------------------------------------------------
+
+
+def list_organizations(session: Session, kind: str | None = None) -> list[Row]:
+    members = (select(Membership.organization_id, func.count().label("n"))
+               .group_by(Membership.organization_id).subquery())
+    events = (select(EventParticipant.organization_id,
+                     func.count(func.distinct(EventParticipant.event_id)).label("n"))
+              .group_by(EventParticipant.organization_id).subquery())
+    parent = Organization.__table__.alias("parent")
+    query = (select(Organization.id, Organization.name, Organization.short_name,
+                    Organization.kind, parent.c.name.label("parent"),
+                    func.coalesce(members.c.n, 0).label("members"),
+                    func.coalesce(events.c.n, 0).label("events"))
+             .join(parent, Organization.parent_id == parent.c.id, isouter=True)
+             .join(members, members.c.organization_id == Organization.id, isouter=True)
+             .join(events, events.c.organization_id == Organization.id, isouter=True)
+             .order_by(Organization.name))
+    if kind:
+        query = query.where(Organization.kind == kind.lower())
+    return [{**row._mapping, "short_name": row.short_name or "", "parent": row.parent or ""}
+            for row in session.execute(query)]
+
+
+# --- statistics and evidence -----------------------------------------------------------------
+
+
+def stats(session: Session) -> dict[str, list[Row]]:
+    tables = [{"table": t.name, "rows": session.execute(
+        select(func.count()).select_from(t)).scalar_one()} for t in Base.metadata.sorted_tables]
+    kinds = [{"kind": k, "events": n} for k, n in session.execute(
+        select(Event.kind, func.count()).group_by(Event.kind)
+        .order_by(func.count().desc(), Event.kind))]
+    offences = [{"offence": r["name"], "cases": r["cases"], "people": r["people"]}
+                for r in offence_summary(session)]
+    months, vague, undated = timeline(session)
+    months.append({"month": "no single month", "events": vague + undated})
+    return {"tables": tables, "event kinds": kinds, "offences": offences, "months": months}
+
+
+EVIDENCED = [m for m in Base.registry.mappers if "excerpt" in m.columns]
+
+
+def cite(session: Session, record_id: str) -> list[Row]:
+    """The evidence of every record with this id (ids are unique per table, not overall)."""
+    out = []
+    for mapper in sorted(EVIDENCED, key=lambda m: m.local_table.name):
+        cls = mapper.class_
+        record = session.get(cls, record_id)
+        if record is None:
+            continue
+        source = session.get(Source, record.source_id)
+        out.append({"table": mapper.local_table.name, "id": record_id,
+                    "source": source.title, "publisher": source.publisher,
+                    "url": source.url or "", "excerpt": record.excerpt,
+                    "start": record.excerpt_start, "end": record.excerpt_end})
+    return out
+
+
+def count_rows(session: Session, event_ids: list[str]) -> dict[str, list[EventCount]]:
+    out: dict[str, list[EventCount]] = defaultdict(list)
+    for count in session.scalars(select(EventCount).where(EventCount.event_id.in_(event_ids))
+                                 .order_by(EventCount.id)):
+        out[count.event_id].append(count)
+    return out
+
+
+def person_names(session: Session, person_id: str) -> list[str]:
+    return list(session.scalars(select(PersonName.name).where(PersonName.person_id == person_id)
+                                .order_by(PersonName.kind.desc(), PersonName.name)))

@@ -1,0 +1,152 @@
+"""Case files: everything about one person, or one organization, in one object.
+
+A case file is what a lawyer or journalist asks for first: who this is, under
+which names, in which organizations, every case with its charges, sentences and
+changes to them, and a dated timeline, each line with the id of its evidence
+(`incidentdb cite ID`).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from incidentdb.models import (
+    Case,
+    Charge,
+    Event,
+    EventParticipant,
+    Membership,
+    Offence,
+    Organization,
+    Person,
+    PersonOccupation,
+    Sentence,
+)
+from incidentdb.queries import (
+    _participant_names,
+    cases_of_person,
+    person_names,
+    term_label,
+)
+
+Row = dict[str, Any]
+
+
+def _date(record: Any) -> dict[str, Any]:
+    return {"date": record.date_edtf or "", "date_text": record.date_text or ""}
+
+
+def person_file(session: Session, person_id: str) -> Row:
+    person = session.get(Person, person_id)
+    occupations = list(session.scalars(select(PersonOccupation.occupation)
+                                       .where(PersonOccupation.person_id == person_id)
+                                       .order_by(PersonOccupation.occupation)))
+    memberships = [{
+        "id": m.id, "organization_id": org.id, "organization": org.name,
+        "short_name": org.short_name or "", "role": m.role, **_date(m),
+    } for m, org in session.execute(
+        select(Membership, Organization)
+        .join(Organization, Membership.organization_id == Organization.id)
+        .where(Membership.person_id == person_id).order_by(Organization.name))]
+    case_ids = list(session.scalars(cases_of_person(person_id)))
+    cases = {c.id: c for c in session.scalars(select(Case).where(Case.id.in_(case_ids)))}
+    charges = session.execute(
+        select(Charge, Offence.name).join(Offence, Charge.offence_id == Offence.id)
+        .where(Charge.case_id.in_(case_ids),
+               or_(Charge.person_id == person_id, Charge.person_id.is_(None)))
+        .order_by(Charge.date_start.nulls_last(), Charge.id)).all()
+    sentences = list(session.scalars(
+        select(Sentence).where(Sentence.case_id.in_(case_ids), Sentence.person_id == person_id)
+        .order_by(Sentence.date_start.nulls_first(), Sentence.id)))
+    order = {s.id: (_replacement_depth(s, sentences), s.date_start or date.min) for s in sentences}
+    sentences.sort(key=lambda s: order[s.id])
+    court_ids = {s.court_id for s in sentences if s.court_id}
+    courts = dict(session.execute(select(Organization.id, Organization.name)
+                                  .where(Organization.id.in_(court_ids))).all())
+    case_rows = []
+    for case_id in sorted(cases, key=lambda c: _first_date(c, charges, sentences)):
+        case = cases[case_id]
+        case_rows.append({
+            "id": case.id, "title": case.title, "status": case.status,
+            "charges": [{
+                "id": ch.id, "offence": offence, "wording": ch.wording,
+                "characterisation": ch.characterisation or "", "outcome": ch.outcome or "",
+                "named": ch.person_id is not None, **_date(ch),
+            } for ch, offence in charges if ch.case_id == case_id],
+            "sentences": [{
+                "id": s.id, "kind": s.kind,
+                "term": term_label(s.kind, s.term_min_months, s.term_max_months),
+                "term_min_months": s.term_min_months, "term_max_months": s.term_max_months,
+                "court": courts.get(s.court_id, "") if s.court_id else "",
+                "replaces": s.replaces_id or "", "change": s.change or "",
+                "status": s.status or "", **_date(s),
+            } for s in sentences if s.case_id == case_id],
+        })
+    events = list(session.scalars(
+        select(Event).where(or_(
+            Event.id.in_(select(EventParticipant.event_id)
+                         .where(EventParticipant.person_id == person_id)),
+            Event.case_id.in_(case_ids)))
+        .order_by(Event.date_start.nulls_last(), Event.date_end.nulls_last(), Event.id)))
+    roles = {}
+    for event_id, role in session.execute(
+            select(EventParticipant.event_id, EventParticipant.role)
+            .where(EventParticipant.person_id == person_id)):
+        roles.setdefault(event_id, role)
+    return {
+        "id": person.id, "name": person.name, "names": person_names(session, person_id),
+        "description": person.description or "", "occupations": occupations,
+        "gender": person.gender or "", "nationality": person.nationality or "",
+        "evidence": person.id,
+        "memberships": memberships,
+        "cases": case_rows,
+        "timeline": [{**_date(e), "id": e.id, "kind": e.kind, "title": e.title,
+                      "role": roles.get(e.id, ""), "evidence": e.id} for e in events],
+    }
+
+
+def _replacement_depth(sentence: Sentence, sentences: list[Sentence]) -> int:
+    """How many sentences this one replaced, directly or not: changes come after the original."""
+    by_id = {s.id: s for s in sentences}
+    depth, seen = 0, set()
+    while sentence.replaces_id in by_id and sentence.id not in seen:
+        seen.add(sentence.id)
+        sentence = by_id[sentence.replaces_id]
+        depth += 1
+    return depth
+
+
+def _first_date(case_id: str, charges: list, sentences: list[Sentence]) -> str:
+    dates = [str(s.date_start) for s in sentences if s.case_id == case_id and s.date_start]
+    dates += [str(c.date_start) for c, _ in charges if c.case_id == case_id and c.date_start]
+    return min(dates, default="9999") + case_id
+
+
+def organization_file(session: Session, org_id: str) -> Row:
+    org = session.get(Organization, org_id)
+    parent = session.get(Organization, org.parent_id) if org.parent_id else None
+    children = session.scalars(select(Organization.name).where(Organization.parent_id == org_id)
+                               .order_by(Organization.name))
+    members = [{"person_id": p.id, "name": p.name, "role": m.role, **_date(m)}
+               for m, p in session.execute(
+                   select(Membership, Person).join(Person, Membership.person_id == Person.id)
+                   .where(Membership.organization_id == org_id).order_by(Person.name))]
+    events = session.execute(
+        select(Event, EventParticipant.role)
+        .join(EventParticipant, EventParticipant.event_id == Event.id)
+        .where(EventParticipant.organization_id == org_id)
+        .order_by(Event.date_start.nulls_last(), Event.id)).all()
+    who = _participant_names(session, [e.id for e, _ in events])
+    return {
+        "id": org.id, "name": org.name, "short_name": org.short_name or "", "kind": org.kind,
+        "parent": parent.name if parent else "", "parts": list(children),
+        "country": org.country or "", "description": org.description or "",
+        "evidence": org.id, "members": members,
+        "events": [{**_date(e), "id": e.id, "kind": e.kind, "title": e.title, "role": role,
+                    "with": [w for w in who.get(e.id, []) if w not in (org.name, org.short_name)]}
+                   for e, role in events],
+    }

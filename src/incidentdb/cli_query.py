@@ -1,0 +1,338 @@
+"""The read-only commands: person, people, cases, charges, events, timeline, orgs, org,
+search, stats, cite. Each parses its arguments, asks `queries`/`casefile`, renders."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+from enum import Enum
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from incidentdb.cli import UserError, app, err, open_engine, user_errors
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+
+class Format(str, Enum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+    ndjson = "ndjson"
+
+
+FormatOption = Annotated[Format, typer.Option(
+    "--format", "-f", help="Output: a table, or csv/json/ndjson for scripts (to stdout).")]
+PersonOption = Annotated[str | None, typer.Option(
+    "--person", help="A person's name, as you know it (any spelling, or a part).")]
+OrgOption = Annotated[str | None, typer.Option(
+    "--org", help="An organization's name or short name (APFP).")]
+ChargeOption = Annotated[str | None, typer.Option(
+    "--charge", help="Text of an offence or of the report's wording ('covid', 'drug').")]
+
+
+@contextmanager
+def reading(ctx: typer.Context) -> Iterator[Session]:
+    """A read-only session on the chosen database; lookup failures become one error line."""
+    from incidentdb.db import session_scope
+    from incidentdb.lookup import LookupFailed
+
+    engine = open_engine(ctx)
+    try:
+        with session_scope(engine) as session:
+            yield session
+    except LookupFailed as exc:
+        err(f"Error: {exc}")
+        for record_id, name in exc.candidates:
+            err(f"  {name}  ({record_id})")
+        raise typer.Exit(1) from None
+    finally:
+        engine.dispose()
+
+
+def _month(value: str | None) -> str | None:
+    if value is not None and not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", value):
+        raise typer.BadParameter(f"{value!r} is not a month: use YYYY-MM, e.g. 2021-06")
+    return value
+
+
+def _day(value: str | None) -> date | None:
+    if value is None:
+        return None
+    from incidentdb.dates import DateError, parse_edtf
+
+    try:
+        start, _end, _ = parse_edtf(value)
+    except DateError as exc:
+        raise typer.BadParameter(str(exc)) from None
+    return start
+
+
+@app.command("person")
+@user_errors
+def person(ctx: typer.Context,
+           name: Annotated[str, typer.Argument(help="The name as you know it.")],
+           fmt: FormatOption = Format.table) -> None:
+    """Everything about one person: names, memberships, cases, charges, sentences, timeline.
+
+    Example: incidentdb person "Tofiq Yaqublu"
+    """
+    from incidentdb.casefile import person_file
+    from incidentdb.lookup import find_person
+    from incidentdb.output import render_case_file
+
+    with reading(ctx) as session:
+        found = find_person(session, name)
+        data = person_file(session, found.id)
+    render_case_file(data, fmt.value)
+
+
+@app.command("people")
+@user_errors
+def people(ctx: typer.Context, charge: ChargeOption = None, org: OrgOption = None,
+           kind: Annotated[str | None, typer.Option(
+               "--kind", help="An occupation or role: journalist, activist, lawyer, member...")
+           ] = None,
+           fmt: FormatOption = Format.table) -> None:
+    """People, filtered by charge, organization or occupation.
+
+    Example: incidentdb people --charge hooliganism
+    """
+    from incidentdb.lookup import find_organization
+    from incidentdb.output import render_rows
+    from incidentdb.queries import list_people
+
+    with reading(ctx) as session:
+        org_id = find_organization(session, org).id if org else None
+        rows = list_people(session, charge=charge, org_id=org_id, kind=kind)
+    render_rows(rows, fmt.value, ["name", "occupations", "organizations", "charges", "id"],
+                title=f"{len(rows)} people", empty="No person matches.")
+
+
+@app.command("cases")
+@user_errors
+def cases(ctx: typer.Context, person: PersonOption = None, charge: ChargeOption = None,
+          status: Annotated[str | None, typer.Option(
+              "--status", help="pretrial, sentenced, pardoned, released...")] = None,
+          fmt: FormatOption = Format.table) -> None:
+    """Prosecutions with their defendants, charges and latest sentence.
+
+    Example: incidentdb cases --charge covid
+    """
+    from incidentdb.lookup import find_person
+    from incidentdb.output import render_rows
+    from incidentdb.queries import list_cases
+
+    with reading(ctx) as session:
+        person_id = find_person(session, person).id if person else None
+        rows = list_cases(session, person_id=person_id, charge=charge, status=status)
+    render_rows(rows, fmt.value, ["id", "title", "status", "defendants", "defendant_count",
+                                  "charges", "latest_sentence", "sentence_date"],
+                title=f"{len(rows)} cases", empty="No case matches.")
+
+
+@app.command("charges")
+@user_errors
+def charges(ctx: typer.Context, fmt: FormatOption = Format.table) -> None:
+    """Offence categories, with the number of cases and of named people charged.
+
+    Example: incidentdb charges --format csv
+    """
+    from incidentdb.output import render_rows
+    from incidentdb.queries import offence_summary
+
+    with reading(ctx) as session:
+        rows = offence_summary(session)
+    render_rows(rows, fmt.value, ["id", "name", "cases", "people", "charges"],
+                title="Charges by offence")
+
+
+@app.command("events")
+@user_errors
+def events(
+    ctx: typer.Context,
+    month: Annotated[str | None, typer.Option(
+        "--month", metavar="YYYY-MM", callback=_month, help="Events within this month.")] = None,
+    year: Annotated[int | None, typer.Option("--year", min=1, max=9999,
+                                             help="Events within this year.")] = None,
+    start: Annotated[str | None, typer.Option("--from", metavar="DATE",
+                                              help="From this date (YYYY[-MM[-DD]]).")] = None,
+    end: Annotated[str | None, typer.Option("--to", metavar="DATE",
+                                            help="Up to this date (YYYY[-MM[-DD]]).")] = None,
+    include_uncertain: Annotated[bool, typer.Option(
+        "--include-uncertain", help="Also events whose vague date only overlaps the period.")
+    ] = False,
+    kind: Annotated[str | None, typer.Option("--kind", help="arrest, sentencing, pardon...")
+                    ] = None,
+    person: PersonOption = None, org: OrgOption = None,
+    fmt: FormatOption = Format.table,
+) -> None:
+    """Events in date order, by month, year or date range, kind, person or organization.
+
+    An event is in a month when its whole date lies inside it; --include-uncertain
+    adds events whose date only overlaps (a year, "in early 2021"), marked uncertain.
+
+    Example: incidentdb events --month 2021-06
+    """
+    from incidentdb.lookup import find_organization, find_person
+    from incidentdb.output import render_rows
+    from incidentdb.queries import event_window, list_events
+
+    if sum(x is not None for x in (month, year)) + (start is not None or end is not None) > 1:
+        raise typer.BadParameter("give one of --month, --year, or --from/--to")
+    from_day = _day(start)
+    to_day = None
+    if end is not None:
+        from incidentdb.dates import DateError, parse_edtf
+
+        try:
+            to_day = parse_edtf(end)[1]
+        except DateError as exc:
+            raise typer.BadParameter(str(exc)) from None
+    window = event_window(month=month, year=year, start=from_day, end=to_day)
+    with reading(ctx) as session:
+        person_id = find_person(session, person).id if person else None
+        org_id = find_organization(session, org).id if org else None
+        rows = list_events(session, start=window[0], end=window[1],
+                           include_uncertain=include_uncertain, kind=kind,
+                           person_id=person_id, org_id=org_id)
+    columns = ["date", "date_text", "kind", "title", "who", "id"]
+    if include_uncertain:
+        columns.insert(0, "uncertain")
+    render_rows(rows, fmt.value, columns, title=f"{len(rows)} events",
+                empty="No event matches.")
+
+
+@app.command("timeline")
+@user_errors
+def timeline(ctx: typer.Context,
+             year: Annotated[int | None, typer.Option("--year", min=1, max=9999)] = None,
+             fmt: FormatOption = Format.table) -> None:
+    """Events per month, with a bar for each month; vaguer dates are counted apart.
+
+    Example: incidentdb timeline --year 2021
+    """
+    from incidentdb.output import render_bars, render_rows
+    from incidentdb.queries import timeline as timeline_query
+
+    with reading(ctx) as session:
+        months, vague, undated = timeline_query(session, year)
+    footer = (f"{vague} event(s) have a date too vague for one month; "
+              f"{undated} have no date.")
+    if fmt is Format.table:
+        render_bars(months, "month", "events", f"Events per month{f' in {year}' if year else ''}",
+                    footer)
+    else:
+        rows = months + [{"month": "vague", "events": vague}, {"month": "undated",
+                                                               "events": undated}]
+        render_rows(rows, fmt.value, ["month", "events"])
+
+
+@app.command("orgs")
+@user_errors
+def orgs(ctx: typer.Context,
+         kind: Annotated[str | None, typer.Option("--kind", help="court, political-party...")
+                         ] = None,
+         fmt: FormatOption = Format.table) -> None:
+    """Organizations, with their kind, parent, members and events.
+
+    Example: incidentdb orgs --kind court
+    """
+    from incidentdb.output import render_rows
+    from incidentdb.queries import list_organizations
+
+    with reading(ctx) as session:
+        rows = list_organizations(session, kind)
+    render_rows(rows, fmt.value, ["name", "short_name", "kind", "parent", "members", "events",
+                                  "id"], title=f"{len(rows)} organizations")
+
+
+@app.command("org")
+@user_errors
+def org(ctx: typer.Context,
+        name: Annotated[str, typer.Argument(help="Name or short name (APFP).")],
+        fmt: FormatOption = Format.table) -> None:
+    """One organization: what it is, its members, the events it took part in.
+
+    Example: incidentdb org APFP
+    """
+    from incidentdb.casefile import organization_file
+    from incidentdb.lookup import find_organization
+    from incidentdb.output import render_case_file
+
+    with reading(ctx) as session:
+        found = find_organization(session, name)
+        data = organization_file(session, found.id)
+    render_case_file(data, fmt.value)
+
+
+@app.command("search")
+@user_errors
+def search(ctx: typer.Context,
+           text: Annotated[str, typer.Argument(help="Words to find; taken literally.")],
+           limit: Annotated[int, typer.Option("--limit", min=1, max=1000)] = 20,
+           fmt: FormatOption = Format.table) -> None:
+    """Ranked full-text search over events, cases, people and evidence excerpts.
+
+    Example: incidentdb search "hunger strike"
+    """
+    from dataclasses import asdict
+
+    from incidentdb.output import render_rows
+    from incidentdb.search import search as search_query
+
+    with reading(ctx) as session:
+        hits = [asdict(h) for h in search_query(session, text, limit)]
+    for hit in hits:
+        hit["rank"] = round(hit["rank"], 4)
+    render_rows(hits, fmt.value, ["kind", "record_id", "title", "passage", "rank"],
+                title=f"{len(hits)} results for {text!r}", empty="No match.")
+
+
+@app.command("stats")
+@user_errors
+def stats(ctx: typer.Context, fmt: FormatOption = Format.table) -> None:
+    """Counts per table, per event kind, per offence and per month.
+
+    Example: incidentdb stats
+    """
+    from incidentdb.output import console, dumps, rich_table, write_machine
+    from incidentdb.queries import stats as stats_query
+
+    with reading(ctx) as session:
+        sections = stats_query(session)
+    if fmt is Format.json:
+        typer.echo(dumps(sections))
+    elif fmt is Format.table:
+        out = console()
+        for title, rows in sections.items():
+            out.print(rich_table(rows, list(rows[0]) if rows else [], title.capitalize()))
+    else:
+        flat = [{"section": title, "key": str(list(row.values())[0]),
+                 "value": list(row.values())[1]} for title, rows in sections.items()
+                for row in rows]
+        write_machine(flat, fmt.value, ["section", "key", "value"])
+
+
+@app.command("cite")
+@user_errors
+def cite(ctx: typer.Context,
+         record_id: Annotated[str, typer.Argument(metavar="ID", help="A record's id.")],
+         fmt: FormatOption = Format.table) -> None:
+    """The evidence of a record: its source, the verbatim excerpt and its offsets.
+
+    Example: incidentdb cite yagublu-conditional-30-months
+    """
+    from incidentdb.output import render_rows
+    from incidentdb.queries import cite as cite_query
+
+    with reading(ctx) as session:
+        rows = cite_query(session, record_id)
+    if not rows:
+        raise UserError(f"no record has the id {record_id!r}")
+    render_rows(rows, fmt.value, ["table", "id", "source", "excerpt", "start", "end", "url"],
+                title=f"Evidence for {record_id}")

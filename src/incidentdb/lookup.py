@@ -1,0 +1,113 @@
+"""Finding a person or an organization from what a user types.
+
+Users type names as they know them: in Azerbaijani or English spelling, with or
+without accents, in part. Matching is on folded names (see `names.fold`), so
+`Tofiq Yaqublu`, `yagublu` and `Tofig Yagublu` reach the same person. The
+user's text only ever reaches SQL as a bound parameter, and LIKE patterns are
+escaped, so `%` and `_` are matched literally.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+
+from typing import Any
+
+from sqlalchemy import and_, distinct, or_, select
+from sqlalchemy.orm import Session
+
+from incidentdb.models import Organization, Person, PersonName
+from incidentdb.names import fold
+
+
+class LookupFailed(Exception):
+    """No record, or several, match the user's text; `candidates` says which."""
+
+    def __init__(self, message: str, candidates: list[tuple[str, str]] | None = None) -> None:
+        super().__init__(message)
+        self.candidates = candidates or []
+
+
+@dataclass(frozen=True)
+class Found:
+    id: str
+    name: str
+
+
+def find_person(session: Session, text: str) -> Found:
+    key = fold(text)
+    if not key:
+        raise LookupFailed(f"no person matches {text!r}: type a name")
+    exact = list(session.scalars(
+        select(distinct(PersonName.person_id)).where(PersonName.folded == key)))
+    if len(exact) == 1:
+        return _person(session, exact[0])
+    if not exact:
+        tokens = key.split()
+        condition = and_(*(_has_word_starting(t) for t in tokens))
+        rows = session.execute(select(PersonName.person_id, PersonName.folded).where(condition))
+        by_person: dict[str, list[str]] = {}
+        for person_id, folded in rows:
+            by_person.setdefault(person_id, []).append(folded)
+        exact = sorted(by_person)
+        whole_words = [p for p, names in by_person.items()
+                       if any(set(tokens) <= set(n.split()) for n in names)]
+        if len(exact) == 1:
+            return _person(session, exact[0])
+        if len(whole_words) == 1:
+            return _person(session, whole_words[0])
+    if not exact:
+        raise LookupFailed(f"no person matches {text!r}" + _suggest(session, key))
+    names = dict(session.execute(select(Person.id, Person.name).where(Person.id.in_(exact))).all())
+    candidates = sorted((pid, names[pid]) for pid in exact)
+    raise LookupFailed(f"{text!r} matches {len(candidates)} people; be more precise",
+                       candidates)
+
+
+def _has_word_starting(token: str) -> Any:
+    """The folded name has a word beginning with token (LIKE-escaped: `%`, `_` are literal)."""
+    return or_(PersonName.folded.startswith(token, autoescape=True),
+               PersonName.folded.contains(" " + token, autoescape=True))
+
+
+def _person(session: Session, person_id: str) -> Found:
+    return Found(person_id, session.get(Person, person_id).name)
+
+
+def _suggest(session: Session, key: str) -> str:
+    """'; did you mean ...' with the closest names (or surnames) on file, or nothing."""
+    choices: dict[str, str] = {}
+    for folded, name in session.execute(select(PersonName.folded, PersonName.name)):
+        choices.setdefault(folded, name)
+        for word in folded.split():
+            choices.setdefault(word, name)
+    shown: list[str] = []
+    for match in difflib.get_close_matches(key, list(choices), n=6, cutoff=0.6):
+        if choices[match] not in shown:
+            shown.append(choices[match])
+    return f"; did you mean {', '.join(shown[:3])}?" if shown else ""
+
+
+def find_organization(session: Session, text: str) -> Found:
+    """An organization by id, name or short name (APFP), exactly or by an unambiguous part."""
+    key = fold(text)
+    if not key:
+        raise LookupFailed(f"no organization matches {text!r}: type a name")
+    rows = session.execute(select(Organization.id, Organization.name,
+                                  Organization.short_name)).all()
+    keys = {row.id: {fold(row.id.replace("-", " ")), fold(row.name),
+                     fold(row.short_name or "")} - {""} for row in rows}
+    names = {row.id: row.name for row in rows}
+    exact = [oid for oid, ks in keys.items() if key in ks]
+    if not exact:
+        exact = [oid for oid, ks in keys.items() if any(key in k for k in ks)]
+    if len(exact) == 1:
+        return Found(exact[0], names[exact[0]])
+    if not exact:
+        close = difflib.get_close_matches(key, [fold(n) for n in names.values()], n=3)
+        by_fold = {fold(n): n for n in names.values()}
+        hint = f"; did you mean {', '.join(by_fold[c] for c in close)}?" if close else ""
+        raise LookupFailed(f"no organization matches {text!r}{hint}")
+    raise LookupFailed(f"{text!r} matches {len(exact)} organizations; be more precise",
+                       sorted((oid, names[oid]) for oid in exact))

@@ -1,0 +1,285 @@
+"""The query commands, on the bundled data, through the CLI as a user runs them."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+
+from incidentdb.cli import app
+
+
+def as_json(result):  # noqa: ANN001, ANN201
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def as_csv(result) -> list[dict[str, str]]:  # noqa: ANN001
+    assert result.exit_code == 0, result.output
+    return list(csv.DictReader(io.StringIO(result.stdout)))
+
+
+# --- person ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("typed", ["Tofig Yagublu", "Tofiq Yaqublu", "yagublu", "YAGUBLU",
+                                   "Tofıq Yaqublu"])
+def test_person_any_spelling_reaches_the_same_person(loaded_db, run, typed):
+    data = as_json(run(loaded_db.url, "person", typed, "--format", "json"))
+    assert data["id"] == "tofig-yagublu"
+
+
+def test_person_case_file_of_yagublu(loaded_db, run):
+    data = as_json(run(loaded_db.url, "person", "Tofig Yagublu", "--format", "json"))
+    assert [m["organization"] for m in data["memberships"]] == ["Musavat party"]
+    (case,) = data["cases"]
+    assert [c["offence"] for c in case["charges"]] == ["Hooliganism"]
+    assert [c["characterisation"] for c in case["charges"]] == ["bogus"]
+    sentences = case["sentences"]
+    # the original term, then what replaced it, in order
+    assert [s["kind"] for s in sentences] == ["imprisonment", "house-arrest", "conditional"]
+    assert sentences[0]["term_min_months"] == 51
+    assert sentences[-1]["term_min_months"] == 30
+    assert sentences[-1]["date"] == "2021-07"
+    assert sentences[-1]["replaces"] == sentences[1]["id"]
+    assert sentences[-1]["change"] == "appeal"
+    dated = [e["date"] for e in data["timeline"] if e["date"]]
+    assert dated == sorted(dated)
+    assert all(e["evidence"] for e in data["timeline"])
+
+
+def test_niyameddin_ahmedov_charges_and_sentence(loaded_db, run):
+    data = as_json(run(loaded_db.url, "person", "Niyameddin Ahmedov", "--format", "json"))
+    (case,) = data["cases"]
+    offences = {c["offence"]: c for c in case["charges"]}
+    assert {"Financing terrorism", "Incitement"} <= set(offences)
+    assert offences["Incitement"]["date"] == "2021-01"
+    assert offences["Incitement"]["characterisation"] == "dubious"
+    assert offences["Financing terrorism"]["date"] == "2020-05"
+    (sentence,) = case["sentences"]
+    assert (sentence["kind"], sentence["term_min_months"], sentence["date"]) == (
+        "imprisonment", 156, "2021-10")
+    kinds = {e["kind"] for e in data["timeline"]}
+    assert {"arrest", "charge", "sentencing", "ill-treatment"} <= kinds
+
+
+def test_person_table_shows_the_case_file(loaded_db, run):
+    result = run(loaded_db.url, "person", "Yagublu")
+    assert result.exit_code == 0
+    assert "Tofig Yagublu" in result.stdout
+    assert "Timeline" in result.stdout
+    assert "yagublu-conditional-30-months" in result.stdout
+
+
+def test_person_ambiguous_lists_matches_and_exits_1(loaded_db, run):
+    result = run(loaded_db.url, "person", "Ibrahim")
+    assert result.exit_code == 1
+    assert "matches 3 people" in result.stderr
+    for name in ("Mammad Ibrahim", "Ibrahim Salamov", "Mehdi Ibrahimov"):
+        assert name in result.stderr
+
+
+def test_person_unknown_suggests_closest(loaded_db, run):
+    result = run(loaded_db.url, "person", "Yagubli")
+    assert result.exit_code == 1
+    assert "did you mean Tofig Yagublu" in result.stderr
+    assert result.stdout == ""
+
+
+@pytest.mark.parametrize("typed", ["%", "_", "%ublu", "_agublu", "Y_gublu", "' OR 1=1 --"])
+def test_person_wildcards_are_literal(loaded_db, run, typed):
+    result = run(loaded_db.url, "person", typed)
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    assert result.stderr.startswith("Error: ")
+
+
+def test_a_percent_sign_adds_nothing_to_a_name(loaded_db, run):
+    plain = as_json(run(loaded_db.url, "person", "Yagub", "--format", "json"))
+    percent = as_json(run(loaded_db.url, "person", "Yagub%", "--format", "json"))
+    assert plain["id"] == percent["id"] == "tofig-yagublu"
+
+
+# --- people, cases, charges -------------------------------------------------------------------
+
+
+def test_who_was_charged_with_hooliganism(loaded_db, run):
+    rows = as_csv(run(loaded_db.url, "people", "--charge", "hooliganism", "--format", "csv"))
+    assert {r["name"] for r in rows} == {"Said Mamedzade Bakuvi", "Tofig Yagublu"}
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("covid", {"Mahammad Imanli", "Mehdi Ibrahimov"}),
+    ("drug", {"Lachin Valiyev"}),
+    ("defamation", {"Elchin Hasanzade", "Ibrahim Salamov"}),
+    ("treason", {"Polad Aslanov"}),
+])
+def test_people_by_charge_text(loaded_db, run, text, expected):
+    rows = as_csv(run(loaded_db.url, "people", "--charge", text, "--format", "csv"))
+    assert {r["name"] for r in rows} == expected
+
+
+def test_people_by_org_short_name_and_kind(loaded_db, run):
+    apfp = as_csv(run(loaded_db.url, "people", "--org", "APFP", "--format", "csv"))
+    names = {r["name"] for r in apfp}
+    assert {"Niyameddin Ahmedov", "Fuad Gahramanli", "Pasha Umudov"} <= names
+    assert "Tofig Yagublu" not in names
+    journalists = as_json(run(loaded_db.url, "people", "--kind", "journalist", "--format",
+                              "json"))
+    assert {"Polad Aslanov", "Khadija Ismayilova"} <= {r["name"] for r in journalists}
+
+
+def test_cases_with_latest_sentence(loaded_db, run):
+    rows = {r["id"]: r for r in as_json(run(loaded_db.url, "cases", "--format", "json"))}
+    assert rows["yagublu-case"]["latest_sentence"] == "conditional 2 years 6 months"
+    assert rows["apfp-pro-war-protest-case"]["defendant_count"] == 12
+    assert rows["apfp-pro-war-protest-case"]["latest_sentence"] == "suspended 2 to 4 years"
+    pretrial = as_json(run(loaded_db.url, "cases", "--status", "pretrial", "--format", "json"))
+    assert "valiyev-case" in {r["id"] for r in pretrial}
+    mine = as_json(run(loaded_db.url, "cases", "--person", "Ahmedov", "--format", "json"))
+    assert [r["id"] for r in mine] == ["ahmedov-case"]
+
+
+def test_charges_counts_cases_and_people(loaded_db, run):
+    rows = {r["id"]: r for r in as_json(run(loaded_db.url, "charges", "--format", "json"))}
+    assert rows["hooliganism"]["cases"] == 2
+    assert rows["hooliganism"]["people"] == 2
+    assert rows["spreading-covid-19"]["people"] == 2
+
+
+# --- events and timeline ----------------------------------------------------------------------
+
+
+def test_what_happened_in_june_2021(loaded_db, run):
+    rows = as_json(run(loaded_db.url, "events", "--month", "2021-06", "--format", "json"))
+    ids = {r["id"] for r in rows}
+    assert {"apfp-members-sentencing", "bakuvi-sentence-substituted",
+            "journalists-and-official-killed-by-mine-june-4"} <= ids
+    # "In June and July" spans two months: not certainly in June
+    assert "thirty-released-for-landmine-maps" not in ids
+    assert all(r["date"].startswith("2021-06") for r in rows)
+    dates = [r["date"] for r in rows]
+    assert dates == sorted(dates)
+
+
+def test_include_uncertain_marks_overlapping_events(loaded_db, run):
+    rows = as_json(run(loaded_db.url, "events", "--month", "2021-06", "--include-uncertain",
+                       "--format", "json"))
+    by_id = {r["id"]: r for r in rows}
+    assert by_id["thirty-released-for-landmine-maps"]["uncertain"] is True
+    assert by_id["apfp-members-sentencing"]["uncertain"] is False
+    assert "tatar-details-emerged" in by_id  # "Throughout 2021"
+
+
+def test_events_filters_combine(loaded_db, run):
+    rows = as_json(run(loaded_db.url, "events", "--year", "2021", "--kind", "pardon",
+                       "--format", "json"))
+    assert {r["id"] for r in rows} == {"imanli-pardon", "pardon-nearly-40-critics-march-2021"}
+    rows = as_json(run(loaded_db.url, "events", "--person", "Mijatovic", "--format", "json"))
+    assert [r["id"] for r in rows] == ["mijatovic-trophy-park-concern"]
+    rows = as_json(run(loaded_db.url, "events", "--org", "PACE", "--from", "2021-06",
+                       "--to", "2021-12", "--format", "json"))
+    assert {"pace-rapporteur-political-prisoners-june",
+            "pace-resolution-september-captives"} <= {r["id"] for r in rows}
+
+
+@pytest.mark.parametrize("month", ["2021-13", "2021-00", "March", "2021-6"])
+def test_invalid_month_is_a_usage_error(loaded_db, run, month):
+    result = run(loaded_db.url, "events", "--month", month)
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output
+
+
+def test_timeline_counts_per_month(loaded_db, run):
+    rows = {r["month"]: int(r["events"]) for r in as_csv(
+        run(loaded_db.url, "timeline", "--year", "2021", "--format", "csv"))}
+    assert rows["2021-03"] == 7
+    assert rows["2021-06"] == 5
+    assert rows["vague"] > 0
+    table = run(loaded_db.url, "timeline", "--year", "2021")
+    assert "█" in table.stdout and "too vague" in table.stdout
+
+
+# --- organizations, search, stats, cite -------------------------------------------------------
+
+
+def test_org_members_and_events(loaded_db, run):
+    data = as_json(run(loaded_db.url, "org", "PACE", "--format", "json"))
+    assert data["id"] == "pace"
+    assert data["parent"] == "Council of Europe"
+    assert "pace-resolution-september-captives" in {e["id"] for e in data["events"]}
+    apfp = as_json(run(loaded_db.url, "org", "popular front", "--format", "json"))
+    leaders = {m["name"] for m in apfp["members"] if m["role"] == "leader"}
+    assert leaders == {"Fuad Gahramanli", "Mammad Ibrahim", "Bakhtiyar Imanov", "Asif Yusifli",
+                       "Ayaz Maharramli"}
+    orgs = as_json(run(loaded_db.url, "orgs", "--kind", "court", "--format", "json"))
+    assert "ecthr" in {o["id"] for o in orgs}
+
+
+def test_search_ranks_and_shows_passage(loaded_db, run):
+    hits = as_json(run(loaded_db.url, "search", "hunger strike", "--format", "json"))
+    assert hits[0]["record_id"].startswith("yagublu")
+    assert "[hunger]" in hits[0]["passage"].lower() or "hunger" in hits[0]["passage"].lower()
+
+
+@pytest.mark.parametrize("text", ['"', "(", "hooliganism)", "a OR", "NEAR(", "*", "-x",
+                                  "'; DROP TABLE people; --", "ü", ""])
+def test_search_text_is_literal(loaded_db, run, text):
+    result = run(loaded_db.url, "search", "--format", "json", "--", text)
+    assert result.exit_code == 0, result.output
+    assert isinstance(json.loads(result.stdout), list)
+
+
+def test_stats_and_cite(loaded_db, run):
+    data = as_json(run(loaded_db.url, "stats", "--format", "json"))
+    tables = {r["table"]: r["rows"] for r in data["tables"]}
+    assert tables["people"] == 26
+    assert {"events", "charges", "sentences"} <= set(tables)
+    cited = as_json(run(loaded_db.url, "cite", "yagublu-conditional-30-months",
+                        "--format", "json"))
+    assert cited[0]["excerpt"].startswith("In July, an appeals court replaced")
+    assert cited[0]["end"] > cited[0]["start"]
+    missing = run(loaded_db.url, "cite", "no-such-record")
+    assert missing.exit_code == 1 and "no record has the id" in missing.stderr
+
+
+def test_output_formats_keep_non_ascii(loaded_db, run):
+    result = run(loaded_db.url, "org", "ombudsman", "--format", "ndjson")
+    assert result.exit_code == 0
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert lines and all("section" in line for line in lines)
+    raw = run(loaded_db.url, "people", "--format", "json").stdout
+    assert "\\u" not in raw
+
+
+# --- every command has help with an example ---------------------------------------------------
+
+
+def _commands(typer_app, prefix=()):  # noqa: ANN001, ANN202
+    from typer.main import get_group
+
+    group = get_group(typer_app)
+
+    def walk(command, path):  # noqa: ANN001, ANN202
+        subcommands = getattr(command, "commands", None)
+        if subcommands:
+            for name, sub in subcommands.items():
+                yield from walk(sub, (*path, name))
+        else:
+            yield path
+
+    yield from walk(group, prefix)
+
+
+def test_every_command_has_help_with_an_example():
+    from typer.testing import CliRunner
+
+    runner = CliRunner()
+    commands = list(_commands(app))
+    assert len(commands) >= 15
+    for path in commands:
+        result = runner.invoke(app, [*path, "--help"])
+        assert result.exit_code == 0, path
+        assert "Example: incidentdb" in result.stdout, f"{' '.join(path)} has no example"
