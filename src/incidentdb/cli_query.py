@@ -221,8 +221,8 @@ def timeline(ctx: typer.Context,
 
     with reading(ctx) as session:
         months, vague, undated = timeline_query(session, year)
-    footer = (f"{vague} event(s) have a date too vague for one month; "
-              f"{undated} have no date.")
+    footer = f"{vague} event(s) have a date too vague for one month"
+    footer += f"; {undated} have no date." if year is None else "."
     if fmt is Format.table:
         render_bars(months, "month", "events", f"Events per month{f' in {year}' if year else ''}",
                     footer)

@@ -102,13 +102,18 @@ def console() -> Any:
     return Console(width=width, highlight=False)
 
 
+ID_COLUMNS = {"id", "evidence", "record_id", "replaces"}
+
+
 def rich_table(rows: list[dict[str, Any]], columns: list[str], title: str | None = None,
                ) -> Any:
     from rich.table import Table
 
     table = Table(title=title, title_justify="left", show_lines=False)
     for column in columns:
-        table.add_column(column.replace("_", " "), overflow="fold")
+        # ids are copied into the next command: give them room before prose columns
+        ratio = None if column in ID_COLUMNS else 1
+        table.add_column(column.replace("_", " "), overflow="fold", ratio=ratio)
     for row in rows:
         table.add_row(*(_escape(_plain(row.get(c))) for c in columns))
     return table
