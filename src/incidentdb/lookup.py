@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass
-
 from typing import Any
 
 from sqlalchemy import and_, distinct, or_, select

@@ -11,7 +11,7 @@ from collections import Counter, defaultdict
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, and_, func, or_, select, true
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from incidentdb.dates import month_bounds
@@ -219,19 +219,20 @@ def list_events(session: Session, *, start: date | None = None, end: date | None
     With include_uncertain, events whose span only overlaps the window (a year-only
     date, "in early 2021") are listed too, marked uncertain.
     """
-    inside = and_(true(), *([Event.date_start >= start] if start else []),
-                  *([Event.date_end <= end] if end else []))
-    query: Select = select(Event)
-    if start or end:
-        if include_uncertain:
-            overlaps = and_(
-                true(), *([or_(Event.date_end.is_(None), Event.date_end >= start)] if start else []),
-                *([or_(Event.date_start.is_(None), Event.date_start <= end)] if end else []),
-                or_(Event.date_start.is_not(None), Event.date_end.is_not(None)))
-            query = query.where(overlaps)
-        else:
-            query = query.where(Event.date_start.is_not(None), Event.date_end.is_not(None),
-                                inside)
+    conditions: list[Any] = []
+    if include_uncertain and (start or end):
+        if start:
+            conditions.append(or_(Event.date_end.is_(None), Event.date_end >= start))
+        if end:
+            conditions.append(or_(Event.date_start.is_(None), Event.date_start <= end))
+        conditions.append(or_(Event.date_start.is_not(None), Event.date_end.is_not(None)))
+    elif start or end:
+        conditions += [Event.date_start.is_not(None), Event.date_end.is_not(None)]
+        if start:
+            conditions.append(Event.date_start >= start)
+        if end:
+            conditions.append(Event.date_end <= end)
+    query: Select = select(Event).where(*conditions)
     if kind:
         query = query.where(Event.kind == kind.lower())
     if person_id:
