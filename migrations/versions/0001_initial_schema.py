@@ -42,7 +42,7 @@ def upgrade() -> None:
     sa.Column('excerpt_start', sa.Integer(), nullable=False),
     sa.Column('excerpt_end', sa.Integer(), nullable=False),
     sa.Column('source_id', sa.String(length=200), nullable=False),
-    sa.ForeignKeyConstraint(['source_id'], ['sources.id'], name=op.f('fk_cases_source_id_sources')),
+    sa.ForeignKeyConstraint(['source_id'], ['sources.id'], name=op.f('fk_cases_source_id_sources'), deferrable=True, initially='IMMEDIATE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_cases'))
     )
     with op.batch_alter_table('cases', schema=None) as batch_op:
@@ -57,7 +57,7 @@ def upgrade() -> None:
     sa.Column('excerpt_start', sa.Integer(), nullable=False),
     sa.Column('excerpt_end', sa.Integer(), nullable=False),
     sa.Column('source_id', sa.String(length=200), nullable=False),
-    sa.ForeignKeyConstraint(['source_id'], ['sources.id'], name=op.f('fk_offences_source_id_sources')),
+    sa.ForeignKeyConstraint(['source_id'], ['sources.id'], name=op.f('fk_offences_source_id_sources'), deferrable=True, initially='IMMEDIATE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_offences'))
     )
     with op.batch_alter_table('offences', schema=None) as batch_op:
@@ -75,8 +75,8 @@ def upgrade() -> None:
     sa.Column('excerpt_start', sa.Integer(), nullable=False),
     sa.Column('excerpt_end', sa.Integer(), nullable=False),
     sa.Column('source_id', sa.String(length=200), nullable=False),
-    sa.ForeignKeyConstraint(['parent_id'], ['organizations.id'], name=op.f('fk_organizations_parent_id_organizations')),
-    sa.ForeignKeyConstraint(['source_id'], ['sources.id'], name=op.f('fk_organizations_source_id_sources')),
+    sa.ForeignKeyConstraint(['parent_id'], ['organizations.id'], name=op.f('fk_organizations_parent_id_organizations'), deferrable=True, initially='IMMEDIATE'),
+    sa.ForeignKeyConstraint(['source_id'], ['sources.id'], name=op.f('fk_organizations_source_id_sources'), deferrable=True, initially='IMMEDIATE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_organizations'))
     )
     with op.batch_alter_table('organizations', schema=None) as batch_op:
@@ -94,7 +94,7 @@ def upgrade() -> None:
     sa.Column('excerpt_start', sa.Integer(), nullable=False),
     sa.Column('excerpt_end', sa.Integer(), nullable=False),
     sa.Column('source_id', sa.String(length=200), nullable=False),
-    sa.ForeignKeyConstraint(['source_id'], ['sources.id'], name=op.f('fk_people_source_id_sources')),
+    sa.ForeignKeyConstraint(['source_id'], ['sources.id'], name=op.f('fk_people_source_id_sources'), deferrable=True, initially='IMMEDIATE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_people'))
     )
     with op.batch_alter_table('people', schema=None) as batch_op:
@@ -103,8 +103,8 @@ def upgrade() -> None:
     op.create_table('case_defendants',
     sa.Column('case_id', sa.String(length=200), nullable=False),
     sa.Column('person_id', sa.String(length=200), nullable=False),
-    sa.ForeignKeyConstraint(['case_id'], ['cases.id'], name=op.f('fk_case_defendants_case_id_cases'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['person_id'], ['people.id'], name=op.f('fk_case_defendants_person_id_people'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['case_id'], ['cases.id'], name=op.f('fk_case_defendants_case_id_cases'), ondelete='CASCADE', deferrable=True, initially='IMMEDIATE'),
+    sa.ForeignKeyConstraint(['person_id'], ['people.id'], name=op.f('fk_case_defendants_person_id_people'), ondelete='CASCADE', deferrable=True, initially='IMMEDIATE'),
     sa.PrimaryKeyConstraint('case_id', 'person_id', name=op.f('pk_case_defendants'))
     )
     with op.batch_alter_table('case_defendants', schema=None) as batch_op:
@@ -128,10 +128,10 @@ def upgrade() -> None:
     sa.Column('excerpt_start', sa.Integer(), nullable=False),
     sa.Column('excerpt_end', sa.Integer(), nullable=False),
     sa.Column('source_id', sa.String(length=200), nullable=False),
-    sa.ForeignKeyConstraint(['case_id'], ['cases.id'], name=op.f('fk_charges_case_id_cases')),
-    sa.ForeignKeyConstraint(['offence_id'], ['offences.id'], name=op.f('fk_charges_offence_id_offences')),
-    sa.ForeignKeyConstraint(['person_id'], ['people.id'], name=op.f('fk_charges_person_id_people')),
-    sa.ForeignKeyConstraint(['source_id'], ['sources.id'], name=op.f('fk_charges_source_id_sources')),
+    sa.ForeignKeyConstraint(['case_id'], ['cases.id'], name=op.f('fk_charges_case_id_cases'), deferrable=True, initially='IMMEDIATE'),
+    sa.ForeignKeyConstraint(['offence_id'], ['offences.id'], name=op.f('fk_charges_offence_id_offences'), deferrable=True, initially='IMMEDIATE'),
+    sa.ForeignKeyConstraint(['person_id'], ['people.id'], name=op.f('fk_charges_person_id_people'), deferrable=True, initially='IMMEDIATE'),
+    sa.ForeignKeyConstraint(['source_id'], ['sources.id'], name=op.f('fk_charges_source_id_sources'), deferrable=True, initially='IMMEDIATE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_charges'))
     )
     with op.batch_alter_table('charges', schema=None) as batch_op:
@@ -159,8 +159,8 @@ def upgrade() -> None:
     sa.Column('excerpt_start', sa.Integer(), nullable=False),
     sa.Column('excerpt_end', sa.Integer(), nullable=False),
     sa.Column('source_id', sa.String(length=200), nullable=False),
-    sa.ForeignKeyConstraint(['case_id'], ['cases.id'], name=op.f('fk_events_case_id_cases')),
-    sa.ForeignKeyConstraint(['source_id'], ['sources.id'], name=op.f('fk_events_source_id_sources')),
+    sa.ForeignKeyConstraint(['case_id'], ['cases.id'], name=op.f('fk_events_case_id_cases'), deferrable=True, initially='IMMEDIATE'),
+    sa.ForeignKeyConstraint(['source_id'], ['sources.id'], name=op.f('fk_events_source_id_sources'), deferrable=True, initially='IMMEDIATE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_events'))
     )
     with op.batch_alter_table('events', schema=None) as batch_op:
@@ -185,9 +185,9 @@ def upgrade() -> None:
     sa.Column('excerpt_start', sa.Integer(), nullable=False),
     sa.Column('excerpt_end', sa.Integer(), nullable=False),
     sa.Column('source_id', sa.String(length=200), nullable=False),
-    sa.ForeignKeyConstraint(['organization_id'], ['organizations.id'], name=op.f('fk_memberships_organization_id_organizations')),
-    sa.ForeignKeyConstraint(['person_id'], ['people.id'], name=op.f('fk_memberships_person_id_people')),
-    sa.ForeignKeyConstraint(['source_id'], ['sources.id'], name=op.f('fk_memberships_source_id_sources')),
+    sa.ForeignKeyConstraint(['organization_id'], ['organizations.id'], name=op.f('fk_memberships_organization_id_organizations'), deferrable=True, initially='IMMEDIATE'),
+    sa.ForeignKeyConstraint(['person_id'], ['people.id'], name=op.f('fk_memberships_person_id_people'), deferrable=True, initially='IMMEDIATE'),
+    sa.ForeignKeyConstraint(['source_id'], ['sources.id'], name=op.f('fk_memberships_source_id_sources'), deferrable=True, initially='IMMEDIATE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_memberships'))
     )
     with op.batch_alter_table('memberships', schema=None) as batch_op:
@@ -202,7 +202,7 @@ def upgrade() -> None:
     sa.Column('name', sa.String(length=400), nullable=False),
     sa.Column('kind', sa.String(length=20), nullable=False),
     sa.Column('folded', sa.String(length=400), nullable=False),
-    sa.ForeignKeyConstraint(['person_id'], ['people.id'], name=op.f('fk_person_names_person_id_people'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['person_id'], ['people.id'], name=op.f('fk_person_names_person_id_people'), ondelete='CASCADE', deferrable=True, initially='IMMEDIATE'),
     sa.PrimaryKeyConstraint('person_id', 'name', name=op.f('pk_person_names'))
     )
     with op.batch_alter_table('person_names', schema=None) as batch_op:
@@ -211,7 +211,7 @@ def upgrade() -> None:
     op.create_table('person_occupations',
     sa.Column('person_id', sa.String(length=200), nullable=False),
     sa.Column('occupation', sa.String(length=60), nullable=False),
-    sa.ForeignKeyConstraint(['person_id'], ['people.id'], name=op.f('fk_person_occupations_person_id_people'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['person_id'], ['people.id'], name=op.f('fk_person_occupations_person_id_people'), ondelete='CASCADE', deferrable=True, initially='IMMEDIATE'),
     sa.PrimaryKeyConstraint('person_id', 'occupation', name=op.f('pk_person_occupations'))
     )
     with op.batch_alter_table('person_occupations', schema=None) as batch_op:
@@ -241,11 +241,11 @@ def upgrade() -> None:
     sa.Column('excerpt_end', sa.Integer(), nullable=False),
     sa.Column('source_id', sa.String(length=200), nullable=False),
     sa.CheckConstraint('term_min_months IS NULL OR term_max_months IS NULL OR term_min_months <= term_max_months', name=op.f('ck_sentences_term_order')),
-    sa.ForeignKeyConstraint(['case_id'], ['cases.id'], name=op.f('fk_sentences_case_id_cases')),
-    sa.ForeignKeyConstraint(['court_id'], ['organizations.id'], name=op.f('fk_sentences_court_id_organizations')),
-    sa.ForeignKeyConstraint(['person_id'], ['people.id'], name=op.f('fk_sentences_person_id_people')),
-    sa.ForeignKeyConstraint(['replaces_id'], ['sentences.id'], name=op.f('fk_sentences_replaces_id_sentences')),
-    sa.ForeignKeyConstraint(['source_id'], ['sources.id'], name=op.f('fk_sentences_source_id_sources')),
+    sa.ForeignKeyConstraint(['case_id'], ['cases.id'], name=op.f('fk_sentences_case_id_cases'), deferrable=True, initially='IMMEDIATE'),
+    sa.ForeignKeyConstraint(['court_id'], ['organizations.id'], name=op.f('fk_sentences_court_id_organizations'), deferrable=True, initially='IMMEDIATE'),
+    sa.ForeignKeyConstraint(['person_id'], ['people.id'], name=op.f('fk_sentences_person_id_people'), deferrable=True, initially='IMMEDIATE'),
+    sa.ForeignKeyConstraint(['replaces_id'], ['sentences.id'], name=op.f('fk_sentences_replaces_id_sentences'), deferrable=True, initially='IMMEDIATE'),
+    sa.ForeignKeyConstraint(['source_id'], ['sources.id'], name=op.f('fk_sentences_source_id_sources'), deferrable=True, initially='IMMEDIATE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_sentences'))
     )
     with op.batch_alter_table('sentences', schema=None) as batch_op:
@@ -272,8 +272,8 @@ def upgrade() -> None:
     sa.Column('excerpt_end', sa.Integer(), nullable=False),
     sa.Column('source_id', sa.String(length=200), nullable=False),
     sa.CheckConstraint('minimum IS NULL OR maximum IS NULL OR minimum <= maximum', name=op.f('ck_event_counts_bounds_order')),
-    sa.ForeignKeyConstraint(['event_id'], ['events.id'], name=op.f('fk_event_counts_event_id_events'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['source_id'], ['sources.id'], name=op.f('fk_event_counts_source_id_sources')),
+    sa.ForeignKeyConstraint(['event_id'], ['events.id'], name=op.f('fk_event_counts_event_id_events'), ondelete='CASCADE', deferrable=True, initially='IMMEDIATE'),
+    sa.ForeignKeyConstraint(['source_id'], ['sources.id'], name=op.f('fk_event_counts_source_id_sources'), deferrable=True, initially='IMMEDIATE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_event_counts'))
     )
     with op.batch_alter_table('event_counts', schema=None) as batch_op:
@@ -293,10 +293,10 @@ def upgrade() -> None:
     sa.Column('excerpt_end', sa.Integer(), nullable=False),
     sa.Column('source_id', sa.String(length=200), nullable=False),
     sa.CheckConstraint('(CASE WHEN person_id IS NULL THEN 0 ELSE 1 END) + (CASE WHEN organization_id IS NULL THEN 0 ELSE 1 END) + (CASE WHEN group_description IS NULL THEN 0 ELSE 1 END) = 1', name=op.f('ck_event_participants_one_participant')),
-    sa.ForeignKeyConstraint(['event_id'], ['events.id'], name=op.f('fk_event_participants_event_id_events'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['organization_id'], ['organizations.id'], name=op.f('fk_event_participants_organization_id_organizations')),
-    sa.ForeignKeyConstraint(['person_id'], ['people.id'], name=op.f('fk_event_participants_person_id_people')),
-    sa.ForeignKeyConstraint(['source_id'], ['sources.id'], name=op.f('fk_event_participants_source_id_sources')),
+    sa.ForeignKeyConstraint(['event_id'], ['events.id'], name=op.f('fk_event_participants_event_id_events'), ondelete='CASCADE', deferrable=True, initially='IMMEDIATE'),
+    sa.ForeignKeyConstraint(['organization_id'], ['organizations.id'], name=op.f('fk_event_participants_organization_id_organizations'), deferrable=True, initially='IMMEDIATE'),
+    sa.ForeignKeyConstraint(['person_id'], ['people.id'], name=op.f('fk_event_participants_person_id_people'), deferrable=True, initially='IMMEDIATE'),
+    sa.ForeignKeyConstraint(['source_id'], ['sources.id'], name=op.f('fk_event_participants_source_id_sources'), deferrable=True, initially='IMMEDIATE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_event_participants'))
     )
     with op.batch_alter_table('event_participants', schema=None) as batch_op:

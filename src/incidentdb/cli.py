@@ -267,6 +267,9 @@ def check(ctx: typer.Context) -> None:
 
 
 from incidentdb import cli_query  # noqa: E402, F401 - registers the query commands
+from incidentdb.cli_export import export_command  # noqa: E402
+
+app.command("export")(export_command)
 
 
 def main() -> None:

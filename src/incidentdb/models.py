@@ -38,11 +38,17 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
+def _fk(target: str, *, cascade: bool = False) -> ForeignKey:
+    """A foreign key the loader can defer to commit (records arrive in any order)."""
+    return ForeignKey(target, ondelete="CASCADE" if cascade else None, deferrable=True,
+                      initially="IMMEDIATE")
+
+
 def _ref(target: str, *, nullable: bool = False, cascade: bool = False) -> Mapped:
     """A foreign key to a slug, indexed, because every reference is a lookup path."""
     return mapped_column(
         Slug,
-        ForeignKey(target, ondelete="CASCADE" if cascade else None),
+        _fk(target, cascade=cascade),
         nullable=nullable,
         index=True,
     )
@@ -53,7 +59,7 @@ class Evidence:
 
     @declared_attr
     def source_id(cls) -> Mapped[str]:
-        return mapped_column(Slug, ForeignKey("sources.id"), index=True)
+        return mapped_column(Slug, _fk("sources.id"), index=True)
 
     excerpt: Mapped[str] = mapped_column(Text)
     excerpt_start: Mapped[int] = mapped_column(Integer)
@@ -111,7 +117,7 @@ class PersonName(Base):
     __tablename__ = "person_names"
 
     person_id: Mapped[str] = mapped_column(
-        Slug, ForeignKey("people.id", ondelete="CASCADE"), primary_key=True
+        Slug, _fk("people.id", cascade=True), primary_key=True
     )
     name: Mapped[str] = mapped_column(String(400), primary_key=True)
     kind: Mapped[str] = mapped_column(String(20))  # "name" or "alias"
@@ -122,7 +128,7 @@ class PersonOccupation(Base):
     __tablename__ = "person_occupations"
 
     person_id: Mapped[str] = mapped_column(
-        Slug, ForeignKey("people.id", ondelete="CASCADE"), primary_key=True
+        Slug, _fk("people.id", cascade=True), primary_key=True
     )
     occupation: Mapped[str] = mapped_column(String(60), primary_key=True, index=True)
 
@@ -167,10 +173,10 @@ class CaseDefendant(Base):
     __tablename__ = "case_defendants"
 
     case_id: Mapped[str] = mapped_column(
-        Slug, ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True
+        Slug, _fk("cases.id", cascade=True), primary_key=True
     )
     person_id: Mapped[str] = mapped_column(
-        Slug, ForeignKey("people.id", ondelete="CASCADE"), primary_key=True, index=True
+        Slug, _fk("people.id", cascade=True), primary_key=True, index=True
     )
 
 
