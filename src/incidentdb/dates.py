@@ -14,7 +14,7 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import MAXYEAR, date
 
 PRECISIONS = ("day", "month", "part-of-year", "year", "interval")
 
@@ -77,6 +77,8 @@ def _single_bounds(edtf: str) -> tuple[date, date, str]:
         if part in SUB_YEAR:
             first, last = SUB_YEAR[part]
             last_year = year + (last - 1) // 12
+            if last_year > MAXYEAR:  # winter 9999 ends in February 10000
+                raise DateError(f"year out of range in {edtf!r}")
             return date(year, first, 1), _last_day(last_year, (last - 1) % 12 + 1), "part-of-year"
         raise DateError(f"month {part} out of range in {edtf!r}")
     if not 1 <= part <= 12:

@@ -86,7 +86,11 @@ def _shown(path: Path) -> str:
 
 def validate_paths(paths: Iterable[Path], engine: Engine | None = None,
                    progress: Progress | None = None) -> tuple[Validator, int, int]:
-    """Read and validate; return the validator (rows and problems), files and records read."""
+    """Read and validate; return the validator (rows and problems), files and records read.
+
+    When a file, or a line of one, cannot be read, the records it holds are unknown:
+    references and sources that may be among them are then not reported missing.
+    """
     files, problems = find_data_files(list(paths))
     validator = Validator()
     validator.problems.extend(problems)
@@ -95,6 +99,7 @@ def validate_paths(paths: Iterable[Path], engine: Engine | None = None,
         for item in read_file(path, _shown(path)):
             if isinstance(item, Problem):
                 validator.problems.append(item)
+                validator.incomplete = True
             else:
                 records.append(item)
         if progress:
@@ -107,18 +112,27 @@ def validate_paths(paths: Iterable[Path], engine: Engine | None = None,
             validator.add(record)
         if progress and number % 2000 == 0:
             progress("validate", number, len(records))
-    _check_references(validator, engine)
+    if not validator.incomplete:
+        _check_references(validator, engine)
     if not files and not validator.problems:
         validator.problems.append(Problem(", ".join(map(str, paths)), None, "no data files found"))
     return validator, len(files), len(records)
 
 
 def _check_references(validator: Validator, engine: Engine | None) -> None:
+    """Every reference must find its record in the files, or in the database.
+
+    A reference to a record that was refused is not a second problem. A record in the
+    database only counts if it belongs to a source the files do not reload: the
+    records of a reloaded source are replaced by those in the files.
+    """
     missing: dict[str, set[str]] = {}
     for ref in validator.references:
-        if (ref.target,) not in validator.rows.tables.get(ref.section, {}):
+        if (ref.target,) not in validator.rows.tables.get(ref.section, {}) and (
+                ref.section, ref.target) not in validator.refused:
             missing.setdefault(ref.section, set()).add(ref.target)
-    in_database = _existing_ids(engine, missing) if engine is not None and missing else {}
+    in_database = (_existing_ids(engine, missing, list(validator.sources))
+                   if engine is not None and missing else {})
     for ref in validator.references:
         if ref.target in missing.get(ref.section, ()) and ref.target not in in_database.get(
             ref.section, set()
@@ -132,8 +146,9 @@ def _check_references(validator: Validator, engine: Engine | None) -> None:
             ))
 
 
-def _existing_ids(engine: Engine, wanted: dict[str, set[str]]) -> dict[str, set[str]]:
-    """Which of the wanted ids the database already holds (records of other sources)."""
+def _existing_ids(engine: Engine, wanted: dict[str, set[str]], reloaded: list[str],
+                  ) -> dict[str, set[str]]:
+    """Which of the wanted ids the database holds in records of sources not being reloaded."""
     from sqlalchemy import select
 
     from incidentdb.models import Base
@@ -144,7 +159,8 @@ def _existing_ids(engine: Engine, wanted: dict[str, set[str]]) -> dict[str, set[
             table = Base.metadata.tables[section]
             chunk = sorted(ids)
             for start in range(0, len(chunk), 500):
-                query = select(table.c.id).where(table.c.id.in_(chunk[start:start + 500]))
+                query = select(table.c.id).where(table.c.id.in_(chunk[start:start + 500]),
+                                                 table.c.source_id.not_in(reloaded))
                 found.setdefault(section, set()).update(conn.execute(query).scalars())
     return found
 

@@ -65,13 +65,41 @@ def find_data_files(paths: list[Path]) -> tuple[list[Path], list[Problem]]:
 
 def _yaml_loader():  # noqa: ANN202 - a PyYAML loader class, imported lazily
     import yaml
+    from yaml.constructor import ConstructorError
 
     base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    names = {"timestamp": "date", "int": "whole number", "float": "number"}
 
     class LineLoader(base):  # type: ignore[misc, valid-type]
-        """A safe loader that records the line of every mapping."""
+        """A safe loader that records the line of every mapping and refuses duplicate keys.
+
+        A scalar PyYAML cannot build (`2021-02-30`, `!!timestamp soon`) raises a
+        plain ValueError or worse; it becomes a marked error, so it has a line.
+        """
+
+        root = None  # the document's node, for the lines of sections and records
+
+        def construct_document(self, node):  # noqa: ANN001, ANN202
+            self.root = node
+            return super().construct_document(node)
+
+        def construct_object(self, node, deep=False):  # noqa: ANN001, ANN202
+            try:
+                return super().construct_object(node, deep=deep)
+            except (ValueError, TypeError, AttributeError, OverflowError):
+                kind = names.get(node.tag.rsplit(":", 1)[-1], node.tag)
+                raise ConstructorError(None, None, f"{node.value!r} is not a valid {kind}",
+                                       node.start_mark) from None
 
     def construct_mapping(loader, node, deep=False):  # noqa: ANN001, ANN202
+        first: dict[tuple[str, str], int] = {}
+        for key_node, _ in node.value:
+            if isinstance(key_node, yaml.ScalarNode) and key_node.tag != "tag:yaml.org,2002:merge":
+                key = (key_node.tag, key_node.value)
+                if key in first:
+                    raise ConstructorError(None, None, f"duplicate key {key_node.value!r} "
+                                           f"(first at line {first[key]})", key_node.start_mark)
+                first[key] = key_node.start_mark.line + 1
         mapping = yaml.SafeLoader.construct_mapping(loader, node, deep=deep)
         mapping[LINE_KEY] = node.start_mark.line + 1
         return mapping
@@ -80,32 +108,56 @@ def _yaml_loader():  # noqa: ANN202 - a PyYAML loader class, imported lazily
     return LineLoader
 
 
+def _section_lines(root: Any) -> dict[str, tuple[int, list[int]]]:
+    """The line of each top-level key, and of each item of its list (from the YAML nodes)."""
+    import yaml
+
+    lines: dict[str, tuple[int, list[int]]] = {}
+    if isinstance(root, yaml.MappingNode):
+        for key, value in root.value:
+            items = value.value if isinstance(value, yaml.SequenceNode) else []
+            lines[str(key.value)] = (key.start_mark.line + 1,
+                                     [item.start_mark.line + 1 for item in items])
+    return lines
+
+
 def _depth(value: Any, limit: int = MAX_DEPTH) -> int:
-    """How deeply a value nests, stopping as soon as it passes the limit."""
+    """How deeply a value nests, stopping as soon as it passes the limit.
+
+    YAML aliases let one list appear many times ("billion laughs"), so a container
+    is walked again only when reached at a greater depth than before.
+    """
     stack = [(value, 1)]
     deepest = 0
+    reached: dict[int, int] = {}
     while stack:
         item, depth = stack.pop()
         deepest = max(deepest, depth)
         if deepest > limit:
             return deepest
-        if isinstance(item, dict):
-            stack.extend((v, depth + 1) for v in item.values())
-        elif isinstance(item, list):
-            stack.extend((v, depth + 1) for v in item)
+        if isinstance(item, (dict, list)):
+            if reached.get(id(item), 0) >= depth:
+                continue
+            reached[id(item)] = depth
+            stack.extend((v, depth + 1) for v in (item.values() if isinstance(item, dict)
+                                                  else item))
     return deepest
 
 
-def _strip_lines(value: Any) -> None:
+def _strip_lines(value: Any, seen: set[int] | None = None) -> None:
     """Drop the line markers of nested mappings, keeping those of list items (participants)."""
+    seen = set() if seen is None else seen
+    if id(value) in seen:
+        return
+    seen.add(id(value))
     children = value.values() if isinstance(value, dict) else value
     for child in children:
         if isinstance(child, dict):
             if not isinstance(value, list):
                 child.pop(LINE_KEY, None)
-            _strip_lines(child)
+            _strip_lines(child, seen)
         elif isinstance(child, list):
-            _strip_lines(child)
+            _strip_lines(child, seen)
 
 
 def _read_text(path: Path, shown: str) -> tuple[str | None, Problem | None]:
@@ -118,7 +170,9 @@ def _read_text(path: Path, shown: str) -> tuple[str | None, Problem | None]:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        return None, Problem(shown, line, f"not UTF-8 text (byte {exc.start})")
+        column = exc.start - raw.rfind(b"\n", 0, exc.start)
+        return None, Problem(shown, line, f"not UTF-8 text (byte 0x{raw[exc.start]:02x} "
+                                          f"in column {column})")
     if not text.strip():
         return None, Problem(shown, None, "empty file")
     return text, None
@@ -126,23 +180,36 @@ def _read_text(path: Path, shown: str) -> tuple[str | None, Problem | None]:
 
 def read_yaml(path: Path, shown: str) -> tuple[list[RawRecord], list[Problem]]:
     import yaml
+    from yaml.constructor import ConstructorError
 
     text, problem = _read_text(path, shown)
     if problem:
         return [], [problem]
+    loader = _yaml_loader()(text)
     try:
-        document = yaml.load(text, Loader=_yaml_loader())  # noqa: S506 - a SafeLoader subclass
+        document = loader.get_single_data()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
-        return [], [Problem(shown, line, f"YAML syntax error: {exc.problem or exc.context}")]
+        kind = "YAML error" if isinstance(exc, ConstructorError) else "YAML syntax error"
+        return [], [Problem(shown, line, f"{kind}: {exc.problem or exc.context}")]
+    except yaml.reader.ReaderError as exc:
+        line = text[: exc.position].count("\n") + 1
+        code = ord(exc.character) if isinstance(exc.character, str) else exc.character
+        return [], [Problem(shown, line, f"YAML error: character U+{code:04X}: {exc.reason}")]
     except yaml.YAMLError as exc:
-        return [], [Problem(shown, None, f"YAML error: {exc}")]
+        return [], [Problem(shown, None, f"YAML error: {' '.join(str(exc).split())}")]
     except RecursionError:
         return [], [Problem(shown, None, f"structure nested too deeply (more than {MAX_DEPTH})")]
+    finally:
+        loader.dispose()
+    if document is None:
+        return [], [Problem(shown, None, "no sections (the file holds only comments)")]
+    lines = _section_lines(loader.root)
     if not isinstance(document, dict):
         kind = type(document).__name__
-        return [], [Problem(shown, 1, f"top level must be a mapping of sections, not {kind}")]
+        line = loader.root.start_mark.line + 1 if loader.root else 1
+        return [], [Problem(shown, line, f"top level must be a mapping of sections, not {kind}")]
     if _depth(document) > MAX_DEPTH:
         return [], [Problem(shown, None, f"structure nested too deeply (more than {MAX_DEPTH})")]
     document.pop(LINE_KEY, None)
@@ -150,15 +217,18 @@ def read_yaml(path: Path, shown: str) -> tuple[list[RawRecord], list[Problem]]:
     records: list[RawRecord] = []
     problems: list[Problem] = []
     if file_source is not None and not isinstance(file_source, str):
-        problems.append(Problem(shown, 1, "'source' must be a source id"))
+        problems.append(Problem(shown, lines["source"][0], "'source' must be a source id"))
         file_source = None
     for section, items in document.items():
+        section_line, item_lines = lines.get(str(section), (None, []))
         if not isinstance(items, list):
-            problems.append(Problem(shown, None, f"section {section!r} must be a list of records"))
+            problems.append(Problem(shown, section_line,
+                                    f"section {section!r} must be a list of records"))
             continue
-        for item in items:
+        for number, item in enumerate(items):
             if not isinstance(item, dict):
-                problems.append(Problem(shown, None, f"a record in {section!r} is not a mapping"))
+                line = item_lines[number] if number < len(item_lines) else section_line
+                problems.append(Problem(shown, line, f"a record in {section!r} is not a mapping"))
                 continue
             line = item.pop(LINE_KEY, 0)
             _strip_lines(item)
@@ -168,8 +238,9 @@ def read_yaml(path: Path, shown: str) -> tuple[list[RawRecord], list[Problem]]:
 
 def iter_jsonl(path: Path, shown: str) -> Iterator[RawRecord | Problem]:
     """Records of a JSON Lines file, one by one, so a large file is never held whole."""
-    if path.stat().st_size > MAX_FILE_BYTES * 64:
-        yield Problem(shown, None, "file too large")
+    size, limit = path.stat().st_size, MAX_FILE_BYTES * 64
+    if size > limit:
+        yield Problem(shown, None, f"file too large ({size} bytes, at most {limit})")
         return
     with path.open("rb") as handle:
         empty = True
@@ -182,8 +253,12 @@ def iter_jsonl(path: Path, shown: str) -> Iterator[RawRecord | Problem]:
             except UnicodeDecodeError:
                 yield Problem(shown, number, "not UTF-8 text")
                 continue
-            except (json.JSONDecodeError, RecursionError) as exc:
-                yield Problem(shown, number, f"JSON syntax error: {exc}")
+            except json.JSONDecodeError as exc:
+                where = f"column {exc.colno}" if exc.lineno == 1 else "at the end of the line"
+                yield Problem(shown, number, f"JSON syntax error: {exc.msg} ({where})")
+                continue
+            except RecursionError:
+                yield Problem(shown, number, f"structure nested too deeply (more than {MAX_DEPTH})")
                 continue
             if not isinstance(item, dict):
                 yield Problem(shown, number, "a line must hold one JSON object")

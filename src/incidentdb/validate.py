@@ -8,6 +8,7 @@ It writes nothing.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from collections import defaultdict
@@ -24,8 +25,11 @@ from incidentdb.sections import COUNT_FIELDS, PARTICIPANT_FIELDS, SECTIONS, Fiel
 
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 MAX_TEXT = 20_000
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
-_NAME_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+MAX_NUMBER = 1_000_000_000  # well inside a 32-bit INTEGER column, even after `more-than` adds 1
+# C0 and C1 control characters (tab and newline allowed in text, not in names)
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_NAME_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")  # half of a UTF-16 pair (JSON "\ud83d"): not text
 
 
 class Invalid(ValueError):
@@ -88,6 +92,11 @@ class Validator:
         self.rows = Rows()
         self.references: list[Reference] = []
         self.sources: dict[str, SourceText] = {}
+        # (section, id) of records that were refused: a reference to one of them is not
+        # a second problem, and a record of a refused source is not one either.
+        self.refused: set[tuple[str, str]] = set()
+        self._said: set[tuple[str, ...]] = set()  # problems said once per file
+        self.incomplete = False  # some input could not be read: its records are unknown
 
     # --- reporting -------------------------------------------------------------------
 
@@ -95,14 +104,33 @@ class Validator:
         rid = record_id if record_id is not None else _record_id(record)
         self.problems.append(Problem(record.path, record.line, message, record.section, rid))
 
+    def _once(self, key: tuple[str, ...]) -> bool:
+        """True the first time a problem with this key is met."""
+        if key in self._said:
+            return False
+        self._said.add(key)
+        return True
+
+    def _source_missing(self, record: RawRecord, source_id: str) -> bool:
+        """Whether to say that a record's source is missing: once per file, and only when
+        the source is not one already refused or in a file that could not be read."""
+        if self.incomplete or ("sources", source_id) in self.refused:
+            return False
+        return self._once(("source", record.path, source_id))
+
+    def _refuse(self, record: RawRecord) -> None:
+        rid = record.data.get("id")
+        if isinstance(rid, str):
+            self.refused.add((record.section, rid))
+
     # --- values ------------------------------------------------------------------------
 
     def _value(self, spec: Field, value: Any, name: str, events_year: int) -> Any:
         kind = spec.kind
         if kind in ("text", "name", "slug", "sha256", "choice", "ref"):
             if isinstance(value, bool):
-                raise Invalid(f"{name} must be text, not the YAML boolean {value!r} "
-                              f"(quote it: \"{str(value).lower()}\")")
+                raise Invalid(f"{name} must be text, not the YAML boolean {value!r} (an unquoted "
+                              "yes, no, on, off, true or false: put it in quotes)")
             if not isinstance(value, str):
                 raise Invalid(f"{name} must be text, not {type(value).__name__}")
             if not value.strip():
@@ -111,6 +139,8 @@ class Validator:
                 raise Invalid(f"{name} is too long ({len(value)} characters, at most {MAX_TEXT})")
             if (_NAME_CONTROL if kind in ("name", "slug", "ref") else _CONTROL).search(value):
                 raise Invalid(f"{name} contains a control character")
+            if _SURROGATE.search(value):
+                raise Invalid(f"{name} contains half of a UTF-16 surrogate pair")
         if kind == "slug" and not SLUG.fullmatch(value):
             raise Invalid(f"{name} {value!r} is not a slug (lower-case words joined by '-')")
         if kind == "sha256" and not re.fullmatch(r"[0-9a-f]{64}", value):
@@ -122,6 +152,8 @@ class Validator:
                 raise Invalid(f"{name} must be a whole number, not {value!r}")
             if value < 0:
                 raise Invalid(f"{name} must not be negative ({value})")
+            if value > MAX_NUMBER:
+                raise Invalid(f"{name} is too large ({value}, at most {MAX_NUMBER})")
         if kind == "iso-date":
             if isinstance(value, date):
                 return value
@@ -146,7 +178,7 @@ class Validator:
                 raise Invalid(f"{name} must be a number or {{value, qualifier}}")
             unknown = set(value) - {"value", "qualifier"}
             if unknown:
-                raise Invalid(f"{name} has unknown field {sorted(unknown)[0]!r}")
+                raise Invalid(f"{name} has unknown field {sorted(unknown, key=str)[0]!r}")
             qualifier = self._value(Field("choice", choices=v.COUNT_QUALIFIERS),
                                     value.get("qualifier", "exact"), f"{name} qualifier", 0)
             number = value.get("value")
@@ -162,14 +194,19 @@ class Validator:
         elif isinstance(value, dict):
             unknown = set(value) - {"text", "edtf"}
             if unknown:
-                raise Invalid(f"{name} has unknown field {sorted(unknown)[0]!r}")
+                raise Invalid(f"{name} has unknown field {sorted(unknown, key=str)[0]!r}")
             text, edtf = value.get("text"), value.get("edtf")
             if edtf is not None and not isinstance(edtf, str):
                 raise Invalid(f"{name} edtf must be a quoted string, not {edtf!r}")
             if text is not None and not isinstance(text, str):
                 raise Invalid(f"{name} text must be text")
+        elif isinstance(value, (date, int)) and not isinstance(value, bool):
+            raise Invalid(f"{name} must be a phrase or {{text, edtf}}, not the bare {value} "
+                          f"(write {{text: <the report's words>, edtf: \"{value}\"}})")
         else:
             raise Invalid(f"{name} must be a phrase or {{text, edtf}}, not {value!r}")
+        if text is not None:
+            self._value(Field("text"), text, f"{name} text", events_year)
         try:
             return partial_date(text, events_year, edtf).as_columns()
         except DateError as exc:
@@ -178,56 +215,72 @@ class Validator:
     # --- records -----------------------------------------------------------------------
 
     def add_source(self, record: RawRecord) -> None:
+        if not self._add_source(record):
+            self._refuse(record)
+
+    def add(self, record: RawRecord) -> None:
+        if not self._add(record):
+            self._refuse(record)
+
+    def _add_source(self, record: RawRecord) -> bool:
         row = self._record(record, SECTIONS["sources"].fields, events_year=0)
         if row is None:
-            return
+            return False
         text_path = (record.base_dir / row["text_path"]).resolve()
         try:
             raw = text_path.read_bytes()
         except OSError:
             self._problem(record, f"source text {row['text_path']!r} cannot be read")
-            return
+            return False
         digest = hashlib.sha256(raw).hexdigest()
         if digest != row["sha256"]:
             self._problem(record, f"source text {row['text_path']!r} does not match its sha256 "
                                   f"(it is {digest})")
-            return
+            return False
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError:
             self._problem(record, f"source text {row['text_path']!r} is not UTF-8")
-            return
+            return False
         row["text_path"] = _data_relative(text_path, record.base_dir)
-        if self._store(record, "sources", (row["id"],), row):
-            self.sources[row["id"]] = SourceText(row["id"], row["events_year"], text)
+        if not self._store(record, "sources", (row["id"],), row):
+            return False
+        self.sources[row["id"]] = SourceText(row["id"], row["events_year"], text)
+        return True
 
-    def add(self, record: RawRecord) -> None:
+    def _add(self, record: RawRecord) -> bool:
         section = SECTIONS.get(record.section)
         if section is None or record.section == "sources":
-            known = ", ".join(SECTIONS)
-            self._problem(record, f"unknown section {record.section!r} (sections: {known})", "")
-            return
+            if self._once(("section", record.path, record.section)):
+                known = ", ".join(SECTIONS)
+                self.problems.append(Problem(record.path, record.line, f"unknown section "
+                                             f"{record.section!r} (sections: {known})"))
+            return False
         source_id = record.data.pop("source", None) or record.file_source
         source = self.sources.get(source_id) if isinstance(source_id, str) else None
         if source is None:
-            why = "has no source" if source_id is None else f"source {source_id!r} is not loaded"
-            self._problem(record, why)
             record.data.pop("excerpt", None)
-            return
+            if source_id is None:
+                self._problem(record, "has no source")
+            elif not isinstance(source_id, str):
+                self._problem(record, f"source must be a source id, not {source_id!r}")
+            elif self._source_missing(record, source_id):
+                self._problem(record, f"source {source_id!r} is not loaded")
+            return False
         fields = dict(section.fields, excerpt=Field("text", required=True))
         row = self._record(record, fields, source.events_year)
         if row is None:
-            return
+            return False
         evidence = self._evidence(record, source, row.pop("excerpt"))
         if evidence is None:
-            return
+            return False
         row.update(evidence)
         children = self._children(record, section.name, row, source)
-        if children is None:
-            return
-        if self._store(record, section.name, (row["id"],), row):
-            for table, key, child in children:
-                self._store(record, table, key, child, quiet_duplicate=table != "event_counts")
+        if children is None or not self._store(record, section.name, (row["id"],), row):
+            return False
+        for table, key, child in children:
+            self._store(record, table, key, child, quiet_duplicate=table != "event_counts")
+        return True
 
     def _record(self, record: RawRecord, fields: dict[str, Field], events_year: int,
                 rid: str | None = None) -> dict[str, Any] | None:
@@ -270,11 +323,11 @@ class Validator:
         return row if ok else None
 
     def _evidence(self, record: RawRecord, source: SourceText, excerpt: str,
-                  ) -> dict[str, Any] | None:
+                  record_id: str | None = None) -> dict[str, Any] | None:
         span = source.locate(excerpt)
         if span is None:
             self._problem(record, f"excerpt not found in source {source.id!r}: "
-                                  f"{_shorten(excerpt)!r}")
+                                  f"{_shorten(excerpt)!r}", record_id)
             return None
         return {"source_id": source.id, "excerpt": excerpt,
                 "excerpt_start": span[0], "excerpt_end": span[1]}
@@ -331,10 +384,11 @@ class Validator:
             return None
         who = [k for k in ("person_id", "organization_id", "group_description") if k in row]
         if len(who) != 1:
-            self._problem(record, "a participant needs exactly one of person, organization, group")
+            self._problem(sub, "a participant needs exactly one of person, organization, group",
+                          event_id)
             return None
         excerpt = row.pop("excerpt", None) or event["excerpt"]
-        evidence = self._evidence(record, source, excerpt)
+        evidence = self._evidence(sub, source, excerpt, event_id)
         if evidence is None:
             return None
         key = row[who[0]] if who[0] != "group_description" else _slug_of(row[who[0]])
@@ -357,15 +411,15 @@ class Validator:
         try:
             _check_count_value(row.get("value"), row["qualifier"], "count")
         except Invalid as exc:
-            self._problem(record, str(exc))
+            self._problem(sub, str(exc), event_id)
             return None
         low, high = _count_bounds(row.get("value"), row["qualifier"])
         low = row.get("minimum", low)
         high = row.get("maximum", high)
         if low is not None and high is not None and low > high:
-            self._problem(record, f"count minimum {low} is above its maximum {high}")
+            self._problem(sub, f"count minimum {low} is above its maximum {high}", event_id)
             return None
-        evidence = self._evidence(record, source, row.pop("excerpt"))
+        evidence = self._evidence(sub, source, row.pop("excerpt"), event_id)
         if evidence is None:
             return None
         row.update(evidence)
@@ -382,6 +436,12 @@ class Validator:
                 first = self.rows.lines.get((table, key[0]), ("", 0))
                 self._problem(record, f"duplicate id (first defined at {first[0]}:{first[1]})")
             return False
+        for column, limit in _column_limits(table).items():
+            value = row.get(column)
+            if isinstance(value, str) and len(value) > limit:
+                self._problem(record, f"{column} is too long ({len(value)} characters, "
+                                      f"at most {limit})")
+                return False
         rows[key] = row
         if len(key) == 1:
             self.rows.lines[(table, key[0])] = (record.path, record.line)
@@ -392,8 +452,20 @@ class Validator:
 
 
 def _record_id(record: RawRecord) -> str:
+    """The record's id as written, even when it is not a valid one (`id: 2021`)."""
     rid = record.data.get("id")
-    return rid if isinstance(rid, str) else "?"
+    if rid is None or isinstance(rid, (dict, list)):
+        return "?"
+    return rid if isinstance(rid, str) else str(rid)
+
+
+@functools.cache
+def _column_limits(table: str) -> dict[str, int]:
+    """The length limit of each limited text column (String(n)) of a table."""
+    from incidentdb.models import Base
+
+    columns = Base.metadata.tables[table].columns
+    return {c.key: c.type.length for c in columns if getattr(c.type, "length", None)}
 
 
 def _items(value: Any) -> list[Any]:
@@ -426,6 +498,8 @@ def _term(value: Any, name: str) -> tuple[int, int]:
     for bound in (low, high):
         if not isinstance(bound, int) or isinstance(bound, bool) or bound <= 0:
             raise Invalid(f"{name} bounds must be positive whole numbers of months")
+        if bound > MAX_NUMBER:
+            raise Invalid(f"{name} is too large ({bound}, at most {MAX_NUMBER})")
     if low > high:
         raise Invalid(f"{name} range reversed: min {low} is above max {high}")
     return low, high
