@@ -1,0 +1,208 @@
+"""Synthetic data in the loader's own format, deterministic from a seed, at any scale.
+
+    python bench/generate.py --scale 10000 --out bench/.data/scale-10000
+
+Writes what a bulk user would bring: the source (YAML metadata and its text) and
+one JSON Lines file per section, streamed line by line so any scale fits in
+constant memory. Proportions follow the curated chapter: about one person per
+ten events, one case per eight, one or two charges per case, sentences with
+replacements (appeals, substitutions, pardons), participants on every event,
+counts on some, and partial dates of every precision.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import random
+from collections.abc import Iterator
+from pathlib import Path
+
+FIRST = ("Tofig Ilham Fuad Mammad Bakhtiyar Asif Ayaz Mehdi Mahammad Lachin Alizamin Saleh "
+         "Agil Pasha Elchin Ibrahim Polad Mehman Yunis Niyameddin Said Anar Rashad Emin Orkhan "
+         "Shahla Irada Khadija Leyla Gunel Aynur Nigar Sevinj Lala Arzu Ulviyya Zhala Samira "
+         "Aygun Narmin").split()
+MIDDLE = ("Ali Hasan Huseyn Rza Kamal Akif Vagif Rafig Zakir Namig Elshan Tahir Farid Ramil "
+          "Sabir Tural Vusal Javid Ruslan Eldar Azer Nazim Ilgar Gabil Rauf Ogtay Zaur Kenan "
+          "Murad Samir Anar Fikret Tofig Arif Yashar Alakbar Jeyhun Rovshan Togrul Nijat").split()
+LAST = ("Yagublu Ahmedov Gahramanli Ibrahimov Imanov Yusifli Maharramli Imanli Valiyev "
+        "Salayev Rustamov Maharramov Umudov Humbatova Javadova Hasanzade Salamov Aslanov "
+        "Ismayilova Huseynov Safarov Aliyev Mammadov Guliyev Hasanov Huseynli Abbasov "
+        "Babayev Jafarov Karimov Mustafayev Najafov Orujov Gasimov Rahimov Sadigov Taghiyev "
+        "Zeynalov Bagirov Mirzayev Nasirov Quliyev Shirinov Suleymanov Veliyev Alakbarov "
+        "Azizov Ismayilov Kazimov Musayev Novruzov Pashayev Rzayev Tagizade Yusifov Zakirov "
+        "Efendiyev Ganbarov Heydarov Khalilov").split()
+OFFENCES = ("hooliganism incitement financing-terrorism trafficking-banned-items "
+            "public-order-violation spreading-covid-19 drugs defamation high-treason terrorism "
+            "espionage illegal-border-crossing weapons-possession torture attempted-murder "
+            "desecration vandalism fraud tax-evasion smuggling illegal-entrepreneurship "
+            "abuse-of-office embezzlement forgery resisting-police calls-against-state "
+            "illegal-assembly disobedience-to-police espionage-abroad mass-disorder").split()
+ORG_KINDS = ("court", "prosecutor", "police", "political-party", "ngo", "media", "government")
+OCCUPATIONS = ("activist", "blogger", "journalist", "lawyer", "politician", "party-member")
+EVENT_KINDS = ("arrest", "detention", "charge", "trial", "conviction", "sentencing", "appeal",
+               "sentence-change", "pardon", "release", "statement", "report", "ill-treatment")
+ROLES = ("subject", "victim", "defendant", "court", "prosecutor", "authority", "speaker")
+MONTHS = ("January February March April May June July August September October November "
+          "December").split()
+SOURCE_ID = "synthetic-register"
+SENTENCES = 4000  # distinct sentences in the source text; excerpts are drawn from them
+
+
+def person_name(i: int) -> str:
+    first, rest = FIRST[i % len(FIRST)], i // len(FIRST)
+    middle, rest = MIDDLE[rest % len(MIDDLE)], rest // len(MIDDLE)
+    last, rest = LAST[rest % len(LAST)], rest // len(LAST)
+    suffix = f" {rest + 1}" if rest else ""
+    return f"{first} {middle} {last}{suffix}"
+
+
+def source_sentences() -> Iterator[str]:
+    rng = random.Random(1)
+    for i in range(SENTENCES):
+        who = person_name(rng.randrange(100_000))
+        offence = rng.choice(OFFENCES).replace("-", " ")
+        yield (f"In {rng.choice(MONTHS)} {2000 + i % 22}, a court in district {i} sentenced "
+               f"{who} on {offence} charges, case number {i}.")
+
+
+def random_date(rng: random.Random) -> dict | str:
+    year = rng.randrange(2000, 2022)
+    month = rng.randrange(1, 13)
+    pick = rng.random()
+    if pick < 0.30:
+        return f"On {MONTHS[month - 1]} {rng.randrange(1, 29)}, {year}"
+    if pick < 0.60:
+        return f"In {MONTHS[month - 1]} {year}"
+    if pick < 0.70:
+        return f"in early {year}"
+    if pick < 0.85:
+        return f"In {year}"
+    if pick < 0.92:
+        return f"Throughout {year}"
+    if pick < 0.97:
+        return f"In {MONTHS[month - 1]} and {MONTHS[min(month, 11)]} {year}"
+    return {"text": "in previous years", "edtf": f"../{year}"}
+
+
+def write_jsonl(path: Path, records: Iterator[dict]) -> int:
+    n = 0
+    with path.open("w", encoding="utf-8") as out:
+        for record in records:
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+            n += 1
+    return n
+
+
+def generate(scale: int, out: Path, seed: int = 42) -> dict[str, int]:
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "sources").mkdir(exist_ok=True)
+    sentences = list(source_sentences())
+    text = " ".join(sentences).encode("utf-8")
+    (out / "sources" / f"{SOURCE_ID}.txt").write_bytes(text)
+    (out / "sources" / f"{SOURCE_ID}.yaml").write_text(
+        "sources:\n"
+        f"  - id: {SOURCE_ID}\n"
+        "    title: Synthetic register of political prosecutions (benchmark data)\n"
+        "    publisher: incidentdb bench\n"
+        "    events_year: 2021\n"
+        f"    text: {SOURCE_ID}.txt\n"
+        f"    sha256: {hashlib.sha256(text).hexdigest()}\n", encoding="utf-8")
+
+    n_people = max(20, scale // 10)
+    n_orgs = max(10, scale // 200)
+    n_cases = max(5, scale // 8)
+    rng = random.Random(seed)
+
+    def excerpt() -> str:
+        return sentences[rng.randrange(SENTENCES)]
+
+    def base(table: str, rid: str) -> dict:
+        return {"table": table, "source": SOURCE_ID, "id": rid, "excerpt": excerpt()}
+
+    counts = {}
+    counts["offences"] = write_jsonl(out / "offences.jsonl", (
+        {**base("offences", o), "name": o.replace("-", " ").capitalize()} for o in OFFENCES))
+    counts["organizations"] = write_jsonl(out / "organizations.jsonl", (
+        {**base("organizations", f"org-{i}"), "name": f"Organization {i}",
+         "short_name": f"O{i}", "kind": ORG_KINDS[i % len(ORG_KINDS)],
+         **({"parent": f"org-{i % 10}"} if i >= 10 else {})} for i in range(n_orgs)))
+    counts["people"] = write_jsonl(out / "people.jsonl", (
+        {**base("people", f"person-{i}"), "name": person_name(i),
+         "aliases": [person_name(i).split()[-1]] if i % 3 == 0 else [],
+         "occupations": [OCCUPATIONS[i % len(OCCUPATIONS)]],
+         "description": f"Synthetic person {i}"} for i in range(n_people)))
+    counts["memberships"] = write_jsonl(out / "memberships.jsonl", (
+        {**base("memberships", f"membership-{i}"), "person": f"person-{i}",
+         "organization": f"org-{i % n_orgs}", "role": "member", "date": random_date(rng)}
+        for i in range(0, n_people, 2)))
+
+    def cases() -> Iterator[dict]:
+        for i in range(n_cases):
+            yield {**base("cases", f"case-{i}"), "title": f"Prosecution {i}",
+                   "status": ("pretrial", "sentenced", "released", "pardoned")[i % 4],
+                   "defendants": [f"person-{(i * 7) % n_people}"]}
+    counts["cases"] = write_jsonl(out / "cases.jsonl", cases())
+
+    def charges() -> Iterator[dict]:
+        for i in range(n_cases):
+            for k in range(1 + i % 2):
+                offence = OFFENCES[(i + k) % len(OFFENCES)]
+                yield {**base("charges", f"charge-{i}-{k}"), "case": f"case-{i}",
+                       "person": f"person-{(i * 7) % n_people}", "offence": offence,
+                       "wording": f"bogus {offence.replace('-', ' ')} charges",
+                       "characterisation": "bogus", "date": random_date(rng),
+                       "outcome": "convicted"}
+    counts["charges"] = write_jsonl(out / "charges.jsonl", charges())
+
+    def sentences_() -> Iterator[dict]:
+        for i in range(n_cases):
+            if i % 10 == 9:
+                continue
+            first = {**base("sentences", f"sentence-{i}"), "case": f"case-{i}",
+                     "person": f"person-{(i * 7) % n_people}", "kind": "imprisonment",
+                     "term_months": 12 + i % 120, "date": random_date(rng),
+                     "court": f"org-{i % n_orgs}", "status": "serving"}
+            if i % 5 == 0:
+                first["status"] = "replaced"
+                yield first
+                yield {**base("sentences", f"sentence-{i}-b"), "case": f"case-{i}",
+                       "person": first["person"], "kind": "suspended",
+                       "term_months": {"min": 12, "max": 36}, "date": random_date(rng),
+                       "replaces": f"sentence-{i}", "change": "appeal", "status": "serving"}
+            else:
+                yield first
+    counts["sentences"] = write_jsonl(out / "sentences.jsonl", sentences_())
+
+    def events() -> Iterator[dict]:
+        for i in range(scale):
+            record = {**base("events", f"event-{i}"), "kind": EVENT_KINDS[i % len(EVENT_KINDS)],
+                      "title": f"Event {i}", "date": random_date(rng),
+                      "participants": [{"person": f"person-{rng.randrange(n_people)}",
+                                        "role": "subject"},
+                                       {"organization": f"org-{rng.randrange(n_orgs)}",
+                                        "role": ROLES[i % len(ROLES)]}]}
+            if i % 3 == 0:
+                record["case"] = f"case-{i % n_cases}"
+            if i % 10 == 0:
+                record["counts"] = [{"measure": "detained", "subject": "protesters",
+                                     "value": 5 + i % 50, "qualifier": "at-least",
+                                     "excerpt": excerpt()}]
+            yield record
+    counts["events"] = write_jsonl(out / "events.jsonl", events())
+    return counts
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", type=int, default=10_000, help="number of events")
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--out", type=Path, required=True)
+    args = parser.parse_args()
+    counts = generate(args.scale, args.out, args.seed)
+    print(json.dumps(counts))
+
+
+if __name__ == "__main__":
+    main()
