@@ -292,8 +292,8 @@ def values(fmt: str) -> st.SearchStrategy[Any]:
 @pytest.mark.parametrize("fmt", ["jsonl", "yaml"])
 def test_the_base_as_one_file_is_valid(tmp_path, fmt):
     write_rows(tmp_path, json.loads(json.dumps(BASE_ROWS)), fmt)
-    validator, files, records = validate_paths([tmp_path])
-    assert validator.problems == [] and (files, records) == (1, len(BASE_ROWS))
+    result = validate_paths([tmp_path])
+    assert result.problems == [] and (result.files, result.records) == (1, len(BASE_ROWS))
 
 
 @settings(max_examples=200, deadline=None,
@@ -308,16 +308,16 @@ def test_no_value_in_any_field_breaks_the_validator(tmp_path, data):
         row[field] = data.draw(values(fmt), label="value")
     shutil.rmtree(tmp_path / "fuzz", ignore_errors=True)  # one tmp_path for all examples
     path = write_rows(tmp_path / "fuzz", rows, fmt)
-    validator, _, _ = validate_paths([path.parent])
+    result = validate_paths([path.parent])
     shown = os.path.relpath(path)
-    for problem in validator.problems:
+    for problem in result.problems:
         said = str(problem)
         assert "\n" not in said and said.startswith(shown + ":"), said
         assert problem.line is None or isinstance(problem.line, int)
     # what would be written is what every database can store (PostgreSQL refuses NUL in
     # text, UTF-8 refuses lone surrogates, INTEGER holds 32 bits)
-    for rows_of_table in validator.rows.tables.values():
-        for row in rows_of_table.values():
+    for rows_of_table in result.rows.values():
+        for row in rows_of_table:
             for value in row.values():
                 if isinstance(value, str):
                     assert not re.search(r"[\x00\ud800-\udfff]", value), row

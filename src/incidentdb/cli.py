@@ -214,27 +214,31 @@ def load(
 
     Example: incidentdb load data/ --dry-run
     """
+    import tempfile
+
     from incidentdb import migrate
-    from incidentdb.db import make_engine, schema_revision
+    from incidentdb.db import make_engine, require_current_schema, schema_revision
     from incidentdb.loader import LoadError, load_paths
     from incidentdb.output import progress_reporter
 
     engine = make_engine(_db_url(ctx))
-    if schema_revision(engine) is None and not dry_run:
-        migrate.upgrade(_db_url(ctx))
-    else:
-        from incidentdb.db import require_current_schema
-
-        if schema_revision(engine) is not None:
-            require_current_schema(engine)
-    try:
-        with progress_reporter() as progress:
-            report = load_paths(engine, paths or None, dry_run=dry_run, progress=progress)
-    except LoadError as exc:
-        for problem in exc.problems:
-            err(str(problem))
-        err(f"{len(exc.problems)} problem(s); nothing was loaded.")
-        raise typer.Exit(1) from None
+    with tempfile.TemporaryDirectory() as scratch:
+        if schema_revision(engine) is None:
+            if dry_run:  # nothing may be written, not even a schema: compare with an empty one
+                err("Note: the database has no schema yet; comparing with an empty database.")
+                engine = make_engine(f"sqlite:///{Path(scratch) / 'dry-run.db'}")
+            migrate.upgrade(engine.url.render_as_string(hide_password=False))
+        require_current_schema(engine)
+        try:
+            with progress_reporter() as progress:
+                report = load_paths(engine, paths or None, dry_run=dry_run, progress=progress)
+        except LoadError as exc:
+            for problem in exc.problems:
+                err(str(problem))
+            err(f"{len(exc.problems)} problem(s); nothing was loaded.")
+            raise typer.Exit(1) from None
+        finally:
+            engine.dispose()
     verb = "would change" if dry_run else "loaded"
     typer.echo(f"{report.files} file(s), {report.records} record(s) {verb}:")
     for table, change in report.tables.items():

@@ -37,12 +37,19 @@ def is_default_url(url: str | None) -> bool:
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:  # noqa: ANN001 - DBAPI types
+    # Let SQLAlchemy, not the sqlite3 module, say when a transaction begins (see
+    # _sqlite_begin): then DDL and PRAGMAs inside a transaction are part of it.
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()
+
+
+def _sqlite_begin(conn) -> None:  # noqa: ANN001 - a SQLAlchemy Connection
+    conn.exec_driver_sql("BEGIN")
 
 
 def make_engine(url: str | None = None) -> Engine:
@@ -56,6 +63,7 @@ def make_engine(url: str | None = None) -> Engine:
         raise DatabaseError(f"cannot use database URL {resolved!r}: {exc}") from None
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
     return engine
 
 
@@ -81,6 +89,10 @@ def schema_revision(engine: Engine) -> str | None:
     from sqlalchemy import text
     from sqlalchemy.exc import OperationalError, ProgrammingError
 
+    database = engine.url.database
+    if engine.dialect.name == "sqlite" and database and database != ":memory:" and not (
+            os.path.exists(database)):
+        return None  # connecting would create an empty file where the user expects none
     try:
         with engine.connect() as conn:
             return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()

@@ -45,6 +45,7 @@ class RawRecord:
     line: int
     file_source: str | None = None
     base_dir: Path = field(default_factory=Path)
+    offset: int = 0  # bytes of the file read up to this record (JSON Lines), for progress
 
 
 def find_data_files(paths: list[Path]) -> tuple[list[Path], list[Problem]]:
@@ -236,8 +237,15 @@ def read_yaml(path: Path, shown: str) -> tuple[list[RawRecord], list[Problem]]:
     return records, problems
 
 
-def iter_jsonl(path: Path, shown: str) -> Iterator[RawRecord | Problem]:
-    """Records of a JSON Lines file, one by one, so a large file is never held whole."""
+def iter_jsonl(path: Path, shown: str, sources: bool | None = None,
+               ) -> Iterator[RawRecord | Problem]:
+    """Records of a JSON Lines file, one by one, so a large file is never held whole.
+
+    sources=True gives only the `sources` records, quickly and without problems (a
+    first pass: sources must be known before the records that cite them);
+    sources=False gives every other record and every problem.
+    """
+    first_pass = sources is True
     size, limit = path.stat().st_size, MAX_FILE_BYTES * 64
     if size > limit:
         yield Problem(shown, None, f"file too large ({size} bytes, at most {limit})")
@@ -245,7 +253,7 @@ def iter_jsonl(path: Path, shown: str) -> Iterator[RawRecord | Problem]:
     with path.open("rb") as handle:
         empty = True
         for number, raw in enumerate(handle, start=1):
-            if not raw.strip():
+            if not raw.strip() or (first_pass and b'"sources"' not in raw):
                 continue
             empty = False
             try:
@@ -270,14 +278,21 @@ def iter_jsonl(path: Path, shown: str) -> Iterator[RawRecord | Problem]:
             if not isinstance(section, str):
                 yield Problem(shown, number, "a record needs a \"table\" naming its section")
                 continue
-            yield RawRecord(section, item, shown, number, None, path.parent)
-        if empty:
+            if sources is not None and (section == "sources") != sources:
+                continue
+            yield RawRecord(section, item, shown, number, None, path.parent, handle.tell())
+        if empty and not first_pass:
             yield Problem(shown, None, "empty file")
 
 
-def read_file(path: Path, shown: str) -> Iterator[RawRecord | Problem]:
+def read_file(path: Path, shown: str, sources: bool | None = None,
+              ) -> Iterator[RawRecord | Problem]:
+    """The records and problems of a data file (`sources`: see iter_jsonl)."""
     if path.suffix in (".jsonl", ".ndjson"):
-        yield from iter_jsonl(path, shown)
+        items = iter_jsonl(path, shown, sources)
+        if sources:  # the first pass says nothing: the second pass reports every problem
+            items = (item for item in items if isinstance(item, RawRecord))
+        yield from items
         return
     records, problems = read_yaml(path, shown)
     yield from problems

@@ -1,10 +1,11 @@
 """Full-text search over events, cases, people and every evidence excerpt.
 
-`search_entries` holds one document per record; the loader refreshes the
-documents of the records it changed. The index over them is SQLite FTS5 or a
-PostgreSQL GIN index (migration 0002). A user's text is always taken literally:
-it is split into words and each word is quoted, so quotes, parentheses and
-operators in it never reach the query language.
+`search_entries` holds one document per record; the loader writes the documents
+of the records it adds or changes, and removes those of records it removes. The
+index over them is SQLite FTS5 or a PostgreSQL GIN index (migration 0002).
+
+A user's text is always taken literally: it is split into words and each word is
+quoted, so quotes, parentheses and operators never reach the query language.
 """
 
 from __future__ import annotations
@@ -13,12 +14,9 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from sqlalchemy import delete, insert, select, text
-
-from incidentdb.models import Base, SearchEntry
+from sqlalchemy import text
 
 if TYPE_CHECKING:
-    from sqlalchemy.engine import Connection
     from sqlalchemy.orm import Session
 
 # table -> (title column, body columns); the excerpt is always part of the body
@@ -46,31 +44,20 @@ class Hit:
     rank: float
 
 
-def refresh_documents(conn: Connection, changed: dict[str, set[str]]) -> None:
-    """Rewrite the search documents of the changed (added, edited, removed) records."""
-    entries = SearchEntry.__table__
-    for table_name, ids in changed.items():
-        if table_name not in DOCUMENTS or not ids:
-            continue
-        kind = SINGULAR[table_name]
-        table = Base.metadata.tables[table_name]
-        title_column, body_columns = DOCUMENTS[table_name]
-        columns = [table.c.id, table.c[title_column], table.c.excerpt,
-                   *(table.c[c] for c in body_columns)]
-        id_list = sorted(ids)
-        for start in range(0, len(id_list), 500):
-            chunk = id_list[start:start + 500]
-            conn.execute(delete(entries).where(entries.c.kind == kind,
-                                               entries.c.record_id.in_(chunk)))
-            rows = conn.execute(select(*columns).where(table.c.id.in_(chunk))).all()
-            documents = [{
-                "kind": kind,
-                "record_id": row[0],
-                "title": str(row[1]),
-                "body": " ".join(str(x) for x in (*row[3:], row[2]) if x),
-            } for row in rows]
-            if documents:
-                conn.execute(insert(entries), documents)
+def document_kind(table_name: str) -> str | None:
+    """The `kind` of a table's search documents; None for tables that have none."""
+    return SINGULAR.get(table_name)
+
+
+def documents(table_name: str, rows: list[dict]) -> list[tuple[str, str, str, str]]:
+    """The search documents (kind, record id, title, body) of a table's rows."""
+    kind = document_kind(table_name)
+    if kind is None:
+        return []
+    title_column, body_columns = DOCUMENTS[table_name]
+    return [(kind, row["id"], str(row[title_column]),
+             " ".join(str(row[c]) for c in (*body_columns, "excerpt") if row.get(c)))
+            for row in rows]
 
 
 def literal_words(user_text: str) -> list[str]:

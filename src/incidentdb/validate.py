@@ -1,9 +1,10 @@
 """Validation: raw records in, database rows out, and every problem said once.
 
-`Validator` checks each record against its `Section` declaration (types, required
-fields, controlled lists, dates, excerpts), turns it into rows for its table and
-child tables, and collects references to check once every record has been seen.
-It writes nothing.
+`Validator` checks each record on its own against its `Section` declaration
+(types, required fields, controlled lists, dates, excerpts, column lengths) and
+turns it into rows for its table and child tables. It holds no rows: checks that
+need every record at once (duplicate ids, references) are made by the loader in
+the database, so a load of any size runs in constant memory. It writes nothing.
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import re
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -43,6 +43,7 @@ class SourceText:
     text: str
     folded: str = ""
     offsets: list[int] = field(default_factory=list)
+    _found: dict[str, tuple[int, int] | None] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         # Fold runs of white space to one space, remembering where each folded
@@ -55,31 +56,24 @@ class SourceText:
         self.folded = "".join(chars)
 
     def locate(self, excerpt: str) -> tuple[int, int] | None:
+        """Offsets of the excerpt's first occurrence (white space folded), or None.
+
+        Bulk data quotes the same passages many times: answers are remembered, up to
+        a bound, so memory stays constant.
+        """
+        if excerpt in self._found:
+            return self._found[excerpt]
         needle = " ".join(excerpt.split())
-        if not needle:
-            return None
-        at = self.folded.find(needle)
-        if at < 0:
-            return None
-        return self.offsets[at], self.offsets[at + len(needle) - 1] + 1
+        at = self.folded.find(needle) if needle else -1
+        span = None if at < 0 else (self.offsets[at], self.offsets[at + len(needle) - 1] + 1)
+        if len(self._found) >= 100_000:
+            self._found.clear()
+        self._found[excerpt] = span
+        return span
 
 
-@dataclass(frozen=True)
-class Reference:
-    section: str  # the section referred to
-    target: str
-    where: Problem  # path, line, section and id of the referring record; message unused
-    field_name: str
-
-
-@dataclass
-class Rows:
-    """What a load would write: rows per table keyed by primary key."""
-
-    tables: dict[str, dict[tuple, dict[str, Any]]] = field(
-        default_factory=lambda: defaultdict(dict)
-    )
-    lines: dict[tuple[str, str], tuple[str, int]] = field(default_factory=dict)
+# A row to write: its table, its columns, and the line of the data file it came from.
+Emitted = tuple[str, dict[str, Any], int]
 
 
 def _slug_of(text: str) -> str:
@@ -89,9 +83,8 @@ def _slug_of(text: str) -> str:
 class Validator:
     def __init__(self) -> None:
         self.problems: list[Problem] = []
-        self.rows = Rows()
-        self.references: list[Reference] = []
         self.sources: dict[str, SourceText] = {}
+        self._source_lines: dict[str, tuple[str, int]] = {}
         # (section, id) of records that were refused: a reference to one of them is not
         # a second problem, and a record of a refused source is not one either.
         self.refused: set[tuple[str, str]] = set()
@@ -214,48 +207,59 @@ class Validator:
 
     # --- records -----------------------------------------------------------------------
 
-    def add_source(self, record: RawRecord) -> None:
-        if not self._add_source(record):
+    def add_source(self, record: RawRecord) -> list[Emitted] | None:
+        """The source's row, its text read and checked against its sha256; None if refused."""
+        rows = self._add_source(record)
+        if rows is None:
             self._refuse(record)
+        return rows
 
-    def add(self, record: RawRecord) -> None:
-        if not self._add(record):
+    def add(self, record: RawRecord) -> list[Emitted] | None:
+        """The rows a record writes (its own and its children's); None if refused."""
+        rows = self._add(record)
+        if rows is None:
             self._refuse(record)
+        return rows
 
-    def _add_source(self, record: RawRecord) -> bool:
+    def _add_source(self, record: RawRecord) -> list[Emitted] | None:
         row = self._record(record, SECTIONS["sources"].fields, events_year=0)
         if row is None:
-            return False
+            return None
+        if row["id"] in self._source_lines:
+            first = self._source_lines[row["id"]]
+            self._problem(record, f"duplicate id (first defined at {first[0]}:{first[1]})")
+            return None
         text_path = (record.base_dir / row["text_path"]).resolve()
         try:
             raw = text_path.read_bytes()
         except OSError:
             self._problem(record, f"source text {row['text_path']!r} cannot be read")
-            return False
+            return None
         digest = hashlib.sha256(raw).hexdigest()
         if digest != row["sha256"]:
             self._problem(record, f"source text {row['text_path']!r} does not match its sha256 "
                                   f"(it is {digest})")
-            return False
+            return None
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError:
             self._problem(record, f"source text {row['text_path']!r} is not UTF-8")
-            return False
+            return None
         row["text_path"] = _data_relative(text_path, record.base_dir)
-        if not self._store(record, "sources", (row["id"],), row):
-            return False
+        if not self._fits(record, "sources", row):
+            return None
+        self._source_lines[row["id"]] = (record.path, record.line)
         self.sources[row["id"]] = SourceText(row["id"], row["events_year"], text)
-        return True
+        return [("sources", row, record.line)]
 
-    def _add(self, record: RawRecord) -> bool:
+    def _add(self, record: RawRecord) -> list[Emitted] | None:
         section = SECTIONS.get(record.section)
         if section is None or record.section == "sources":
             if self._once(("section", record.path, record.section)):
                 known = ", ".join(SECTIONS)
                 self.problems.append(Problem(record.path, record.line, f"unknown section "
                                              f"{record.section!r} (sections: {known})"))
-            return False
+            return None
         source_id = record.data.pop("source", None) or record.file_source
         source = self.sources.get(source_id) if isinstance(source_id, str) else None
         if source is None:
@@ -266,21 +270,31 @@ class Validator:
                 self._problem(record, f"source must be a source id, not {source_id!r}")
             elif self._source_missing(record, source_id):
                 self._problem(record, f"source {source_id!r} is not loaded")
-            return False
+            return None
         fields = dict(section.fields, excerpt=Field("text", required=True))
         row = self._record(record, fields, source.events_year)
         if row is None:
-            return False
+            return None
         evidence = self._evidence(record, source, row.pop("excerpt"))
         if evidence is None:
-            return False
+            return None
         row.update(evidence)
         children = self._children(record, section.name, row, source)
-        if children is None or not self._store(record, section.name, (row["id"],), row):
-            return False
-        for table, key, child in children:
-            self._store(record, table, key, child, quiet_duplicate=table != "event_counts")
-        return True
+        if children is None or not self._fits(record, section.name, row):
+            return None
+        rows: list[Emitted] = [(section.name, row, record.line)]
+        keys: set[tuple] = set()
+        for table, key, child, line in children:
+            if (table, key) in keys:  # the same name twice, the same participant twice
+                if table == "event_counts":
+                    self._problem(record, f"duplicate count id {child['id']!r}")
+                    return None
+                continue
+            if not self._fits(record, table, child):
+                return None
+            keys.add((table, key))
+            rows.append((table, child, line))
+        return rows
 
     def _record(self, record: RawRecord, fields: dict[str, Field], events_year: int,
                 rid: str | None = None) -> dict[str, Any] | None:
@@ -305,11 +319,6 @@ class Validator:
                 self._problem(record, str(exc), rid)
                 ok = False
                 continue
-            if spec.kind == "ref":
-                self._refer(record, rid, spec.ref or "", converted, name)
-            elif spec.kind == "refs":
-                for target in converted:
-                    self._refer(record, rid, spec.ref or "", target, name)
             if spec.kind == "date":
                 row.update(converted)
             elif spec.kind == "term":
@@ -332,43 +341,43 @@ class Validator:
         return {"source_id": source.id, "excerpt": excerpt,
                 "excerpt_start": span[0], "excerpt_end": span[1]}
 
-    def _refer(self, record: RawRecord, rid: str, section: str, target: str,
-               field_name: str) -> None:
-        where = Problem(record.path, record.line, "", record.section, rid)
-        self.references.append(Reference(section, target, where, field_name))
-
     def _children(self, record: RawRecord, section: str, row: dict[str, Any],
-                  source: SourceText) -> list[tuple[str, tuple, dict[str, Any]]] | None:
-        """Rows of the child tables a record carries (names, defendants, participants...)."""
+                  source: SourceText) -> list[tuple[str, tuple, dict[str, Any], int]] | None:
+        """Rows of the child tables a record carries (names, defendants, participants...),
+        each with its key and line."""
         rid = row["id"]
-        out: list[tuple[str, tuple, dict[str, Any]]] = []
+        line = record.line
+        out: list[tuple[str, tuple, dict[str, Any], int]] = []
         data = record.data
         if section == "people":
             names = [("name", row["name"])] + [("alias", a) for a in row.pop("aliases", [])]
             for kind, name in names:
                 out.append(("person_names", (rid, name),
-                            {"person_id": rid, "name": name, "kind": kind, "folded": fold(name)}))
+                            {"person_id": rid, "name": name, "kind": kind, "folded": fold(name)},
+                            line))
             for occupation in row.pop("occupations", []):
                 out.append(("person_occupations", (rid, occupation),
-                            {"person_id": rid, "occupation": occupation}))
+                            {"person_id": rid, "occupation": occupation}, line))
         elif section == "cases":
             for person in row.pop("defendants", []):
                 out.append(("case_defendants", (rid, person),
-                            {"case_id": rid, "person_id": person}))
+                            {"case_id": rid, "person_id": person}, line))
         elif section == "events":
             row.pop("participants", None)
             row.pop("counts", None)
             ok = True
             for item in _items(data.get("participants")):
+                at = item.get(LINE_KEY, line) if isinstance(item, dict) else line
                 child = self._participant(record, rid, item, row, source)
                 ok = ok and child is not None
                 if child:
-                    out.append(("event_participants", (child["id"],), child))
+                    out.append(("event_participants", (child["id"],), child, at))
             for number, item in enumerate(_items(data.get("counts")), start=1):
+                at = item.get(LINE_KEY, line) if isinstance(item, dict) else line
                 child = self._count(record, rid, number, item, source)
                 ok = ok and child is not None
                 if child:
-                    out.append(("event_counts", (child["id"],), child))
+                    out.append(("event_counts", (child["id"],), child, at))
             if not ok:
                 return None
         return out
@@ -428,23 +437,14 @@ class Validator:
         row["id"] = f"{event_id}/{row.pop('id', None) or number}"
         return row
 
-    def _store(self, record: RawRecord, table: str, key: tuple, row: dict[str, Any],
-               quiet_duplicate: bool = False) -> bool:
-        rows = self.rows.tables[table]
-        if key in rows:
-            if not quiet_duplicate:
-                first = self.rows.lines.get((table, key[0]), ("", 0))
-                self._problem(record, f"duplicate id (first defined at {first[0]}:{first[1]})")
-            return False
+    def _fits(self, record: RawRecord, table: str, row: dict[str, Any]) -> bool:
+        """Whether every text of the row fits its column (a database would refuse it)."""
         for column, limit in _column_limits(table).items():
             value = row.get(column)
             if isinstance(value, str) and len(value) > limit:
                 self._problem(record, f"{column} is too long ({len(value)} characters, "
                                       f"at most {limit})")
                 return False
-        rows[key] = row
-        if len(key) == 1:
-            self.rows.lines[(table, key[0])] = (record.path, record.line)
         return True
 
 

@@ -1,0 +1,306 @@
+"""Writing a load: rows in batches, compared with what the database holds, in one transaction.
+
+Rows arrive one record at a time, in file order. `LoadWriter` buffers them per
+table and, when a buffer is full, reads the rows with the same keys from the
+database (one query), then inserts what is new, updates what differs and leaves
+the rest. Every key it sees goes into a temporary `seen_<table>` table with the
+file and line it came from, so that the checks needing every record at once
+(duplicate ids, references) and the removal of records no longer in the files
+are SQL statements over those tables: memory stays constant whatever the input.
+
+Foreign keys are deferred to commit, because a charge may arrive before its
+person; the loader checks references itself before it commits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import Date, String, bindparam, select, text
+
+from incidentdb.models import Base
+from incidentdb.search import document_kind, documents
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection
+    from sqlalchemy.sql.schema import Table
+
+# Tables in the order they may be written: every table only refers to those before it.
+TABLE_ORDER = (
+    "sources", "offences", "people", "person_names", "person_occupations", "organizations",
+    "memberships", "cases", "case_defendants", "charges", "sentences", "events",
+    "event_participants", "event_counts",
+)
+# Child tables without a source of their own belong to their parent's source.
+PARENT_OF = {
+    "person_names": ("person_id", "people"),
+    "person_occupations": ("person_id", "people"),
+    "case_defendants": ("case_id", "cases"),
+}
+# For messages: the section and record a row of a table came from.
+OWNER = {
+    "person_names": ("people", "person_id"),
+    "person_occupations": ("people", "person_id"),
+    "case_defendants": ("cases", "case_id"),
+    "event_participants": ("events", "event_id"),
+    "event_counts": ("events", "event_id"),
+}
+BATCH = 2000
+# The ids of the loaded sources, as a bound list (typed, so an empty list is valid SQL).
+LOADED = bindparam("loaded", expanding=True, type_=String)
+
+Conflict = Callable[[str, int, int, str, str], None]  # table, file number, line, id, message
+
+
+@dataclass
+class TableChange:
+    added: int = 0
+    changed: int = 0
+    removed: int = 0
+
+    def __str__(self) -> str:
+        return f"{self.added} added, {self.changed} changed, {self.removed} removed"
+
+
+class _Table:
+    """What the writer knows of one table: columns, keys, and its prepared statements."""
+
+    def __init__(self, table: Table, mark: str) -> None:
+        self.table = table
+        self.name = table.name
+        self.columns = [c.key for c in table.columns if c.autoincrement is not True]
+        self.key = [c.key for c in table.primary_key.columns]
+        self.dates = {c.key for c in table.columns if isinstance(c.type, Date)}
+        self.seen = f"seen_{self.name}"
+        cols = ", ".join(self.columns)
+        marks = ", ".join([mark] * len(self.columns))
+        self.insert_sql = f"INSERT INTO {self.name} ({cols}) VALUES ({marks})"
+        self.copy_sql = f"COPY {self.name} ({cols}) FROM STDIN"
+        settings = ", ".join(f"{c} = {mark}" for c in self.columns if c not in self.key)
+        where = " AND ".join(f"{k} = {mark}" for k in self.key)
+        self.update_sql = f"UPDATE {self.name} SET {settings} WHERE {where}" if settings else ""
+        seen_marks = ", ".join([mark] * (len(self.key) + 2))
+        self.seen_sql = f"INSERT INTO {self.seen} VALUES ({seen_marks})"
+        self.buffer: dict[tuple, tuple[dict[str, Any], int, int]] = {}
+
+    def complete(self, row: dict[str, Any]) -> dict[str, Any]:
+        """The row with every column, as the database would return it."""
+        out = {c: row.get(c) for c in self.columns}
+        if "date_throughout" in out and out["date_throughout"] is None:
+            out["date_throughout"] = False
+        return out
+
+
+class LoadWriter:
+    def __init__(self, conn: Connection, conflict: Conflict) -> None:
+        self.conn = conn
+        self.dialect = conn.dialect.name
+        self.conflict = conflict
+        self.raw = conn.connection.dbapi_connection
+        mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+        self.tables = {name: _Table(Base.metadata.tables[name], mark) for name in TABLE_ORDER}
+        self.search = _Table(Base.metadata.tables["search_entries"], mark)
+        self.search_delete_sql = (f"DELETE FROM search_entries WHERE kind = {mark} "
+                                  f"AND record_id = {mark}")
+        self.changes = {name: TableChange() for name in TABLE_ORDER}
+        self.sources: set[str] = set()
+        self._begin()
+
+    # --- set-up and tear-down -------------------------------------------------------------
+
+    def _begin(self) -> None:
+        if self.dialect == "sqlite":
+            self.conn.exec_driver_sql("PRAGMA defer_foreign_keys = ON")
+        elif self.dialect == "postgresql":
+            self.conn.exec_driver_sql("SET CONSTRAINTS ALL DEFERRED")
+        for t in self.tables.values():
+            keys = ", ".join(f"k{i} TEXT" for i in range(len(t.key)))
+            self.conn.exec_driver_sql(f"DROP TABLE IF EXISTS {t.seen}")
+            self.conn.exec_driver_sql(
+                f"CREATE TEMPORARY TABLE {t.seen} ({keys}, file INTEGER, line INTEGER)")
+
+    def drop_seen(self) -> None:
+        for t in self.tables.values():
+            self.conn.exec_driver_sql(f"DROP TABLE IF EXISTS {t.seen}")
+
+    # --- rows ---------------------------------------------------------------------------------
+
+    def add(self, table: str, row: dict[str, Any], file: int, line: int) -> None:
+        t = self.tables[table]
+        if table == "sources":
+            self.sources.add(row["id"])
+        full = t.complete(row)
+        key = tuple(full[k] for k in t.key)
+        if key in t.buffer:  # the same id twice in one batch: the duplicate check says so
+            self._seen(t, [(key, file, line)])
+            return
+        t.buffer[key] = (full, file, line)
+        if len(t.buffer) >= BATCH:
+            self._flush(t)
+
+    def flush(self) -> None:
+        for t in self.tables.values():
+            if t.buffer:
+                self._flush(t)
+        for t in self.tables.values():
+            columns = ", ".join(f"k{i}" for i in range(len(t.key)))
+            self.conn.exec_driver_sql(f"CREATE INDEX ix_{t.seen} ON {t.seen} ({columns})")
+
+    def _flush(self, t: _Table) -> None:
+        batch = t.buffer
+        t.buffer = {}
+        existing = self._existing(t, list(batch))
+        inserts, updates = [], []
+        for key, (row, file, line) in batch.items():
+            old = existing.get(key)
+            if old is None:
+                inserts.append(row)
+            elif "source_id" in old and old["source_id"] not in self.sources:
+                self.conflict(t.name, file, line, str(key[0]),
+                              f"id already used by a record of source {old['source_id']!r}")
+            elif old != row:
+                updates.append(row)
+        self._insert(t, inserts)
+        self._update(t, updates)
+        self._seen(t, [(key, file, line) for key, (_, file, line) in batch.items()])
+        self._documents(t, inserts, updates)
+        change = self.changes[t.name]
+        change.added += len(inserts)
+        change.changed += len(updates)
+
+    def _existing(self, t: _Table, keys: list[tuple]) -> dict[tuple, dict[str, Any]]:
+        first = t.table.c[t.key[0]]
+        wanted = sorted({k[0] for k in keys})
+        found = {}
+        for row in self.conn.execute(select(t.table).where(first.in_(wanted))).mappings():
+            found[tuple(row[k] for k in t.key)] = {c: row[c] for c in t.columns}
+        return found
+
+    def _values(self, t: _Table, row: dict[str, Any], columns: list[str]) -> tuple:
+        if self.dialect != "sqlite":
+            return tuple(row[c] for c in columns)
+        # sqlite3 stores what SQLAlchemy's SQLite types store: ISO dates, 0/1 booleans
+        return tuple(row[c].isoformat() if c in t.dates and row[c] is not None
+                     else int(row[c]) if isinstance(row[c], bool) else row[c]
+                     for c in columns)
+
+    def _insert(self, t: _Table, rows: list[dict[str, Any]]) -> None:
+        if not rows:
+            return
+        values = [self._values(t, row, t.columns) for row in rows]
+        cursor = self.raw.cursor()
+        try:
+            if self.dialect == "postgresql":
+                with cursor.copy(t.copy_sql) as copy:
+                    for value in values:
+                        copy.write_row(value)
+            else:
+                cursor.executemany(t.insert_sql, values)
+        finally:
+            cursor.close()
+
+    def _update(self, t: _Table, rows: list[dict[str, Any]]) -> None:
+        if not rows or not t.update_sql:
+            return
+        order = [c for c in t.columns if c not in t.key] + t.key
+        cursor = self.raw.cursor()
+        try:
+            cursor.executemany(t.update_sql, [self._values(t, row, order) for row in rows])
+        finally:
+            cursor.close()
+
+    def _seen(self, t: _Table, entries: list[tuple[tuple, int, int]]) -> None:
+        cursor = self.raw.cursor()
+        try:
+            cursor.executemany(t.seen_sql, [(*map(str, key), file, line)
+                                            for key, file, line in entries])
+        finally:
+            cursor.close()
+
+    def _documents(self, t: _Table, inserts: list[dict], updates: list[dict]) -> None:
+        docs = documents(t.name, inserts + updates)
+        if not docs:
+            return
+        cursor = self.raw.cursor()
+        try:
+            if updates:
+                kind = docs[0][0]
+                cursor.executemany(self.search_delete_sql, [(kind, r["id"]) for r in updates])
+            cursor.executemany(self.search.insert_sql, docs)
+        finally:
+            cursor.close()
+
+    # --- what needs every record: duplicates, references, removals --------------------------
+
+    def duplicates(self) -> list[tuple[str, int, int, tuple, int, int]]:
+        """(table, file, line, key, first file, first line) for every repeated id."""
+        out = []
+        for t in self.tables.values():
+            if t.name in OWNER or t.name == "sources":
+                continue  # children repeat only if their parent does; sources are checked early
+            rows = self.conn.exec_driver_sql(
+                f"SELECT k0, file, line FROM {t.seen} WHERE k0 IN "
+                f"(SELECT k0 FROM {t.seen} GROUP BY k0 HAVING count(*) > 1) "
+                "ORDER BY k0, file, line").all()
+            first: dict[str, tuple[int, int]] = {}
+            for key, file, line in rows:
+                if key in first:
+                    out.append((t.name, file, line, (key,), *first[key]))
+                else:
+                    first[key] = (file, line)
+        return out
+
+    def missing_references(self) -> list[tuple[str, int, int, str, str, str]]:
+        """(table, file, line, record id, parent table, target) for references to nothing.
+
+        A target counts if this load wrote it, or if it belongs to a source this load
+        does not reload (the records of a reloaded source are exactly those in the files).
+        """
+        out = []
+        loaded = sorted(self.sources)
+        for t in self.tables.values():
+            rid = OWNER.get(t.name, (t.name, "id"))[1]
+            join = " AND ".join(f"r.{k} = s.k{i}" for i, k in enumerate(t.key))
+            for fk in sorted(t.table.foreign_keys, key=lambda f: f.parent.key):
+                parent = fk.column.table.name
+                if parent == "sources":
+                    continue
+                column = fk.parent.key
+                query = text(
+                    f"SELECT s.file, s.line, r.{rid}, r.{column} FROM {t.seen} s "
+                    f"JOIN {t.name} r ON {join} WHERE r.{column} IS NOT NULL "
+                    f"AND NOT EXISTS (SELECT 1 FROM seen_{parent} p WHERE p.k0 = r.{column}) "
+                    f"AND NOT EXISTS (SELECT 1 FROM {parent} o WHERE o.id = r.{column} "
+                    f"AND o.source_id NOT IN :loaded) ORDER BY s.file, s.line"
+                ).bindparams(LOADED)
+                for file, line, record_id, target in self.conn.execute(query,
+                                                                       {"loaded": loaded}):
+                    out.append((t.name, file, line, record_id, parent, target))
+        return out
+
+    def remove_unseen(self) -> None:
+        """Delete the loaded sources' rows that the files no longer hold, children first."""
+        loaded = sorted(self.sources)
+        for t in reversed(self.tables.values()):
+            if t.name in PARENT_OF:
+                column, parent = PARENT_OF[t.name]
+                scope = (f"{t.name}.{column} IN (SELECT id FROM {parent} "
+                         "WHERE source_id IN :loaded)")
+            elif t.name == "sources":
+                scope = "sources.id IN :loaded"
+            else:
+                scope = f"{t.name}.source_id IN :loaded"
+            join = " AND ".join(f"s.k{i} = {t.name}.{k}" for i, k in enumerate(t.key))
+            unseen = f"{scope} AND NOT EXISTS (SELECT 1 FROM {t.seen} s WHERE {join})"
+            params = {"loaded": loaded}
+            kind = document_kind(t.name)
+            if kind:
+                self.conn.execute(text(
+                    "DELETE FROM search_entries WHERE kind = :kind AND record_id IN "
+                    f"(SELECT id FROM {t.name} WHERE {unseen})"
+                ).bindparams(LOADED), {**params, "kind": kind})
+            result = self.conn.execute(text(f"DELETE FROM {t.name} WHERE {unseen}")
+                                       .bindparams(LOADED), params)
+            self.changes[t.name].removed = result.rowcount
