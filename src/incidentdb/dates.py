@@ -12,6 +12,7 @@ Never invent: the bounds are the widest the words allow.
 from __future__ import annotations
 
 import calendar
+import functools
 import re
 from dataclasses import dataclass
 from datetime import MAXYEAR, date
@@ -44,8 +45,8 @@ class PartialDate:
     def __str__(self) -> str:
         return self.text or self.edtf
 
-    def as_columns(self) -> dict[str, object]:
-        """The values of the `date_*` columns of a dated table."""
+    @functools.cached_property
+    def _columns(self) -> dict[str, object]:
         return {
             "date_text": self.text,
             "date_edtf": self.edtf,
@@ -54,6 +55,10 @@ class PartialDate:
             "date_end": self.end,
             "date_throughout": self.throughout,
         }
+
+    def as_columns(self) -> dict[str, object]:
+        """The values of the `date_*` columns of a dated table (a shared dict: do not change)."""
+        return self._columns
 
 
 def _last_day(year: int, month: int) -> date:
@@ -145,6 +150,7 @@ def edtf_of_phrase(phrase: str, default_year: int) -> tuple[str, bool] | None:
     return None
 
 
+@functools.lru_cache(maxsize=4096)
 def partial_date(text: str | None, default_year: int, edtf: str | None = None) -> PartialDate:
     """Build a PartialDate from a phrase, an EDTF form, or both (which must agree)."""
     throughout = False

@@ -9,6 +9,7 @@ the database, so a load of any size runs in constant memory. It writes nothing.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import hashlib
 import re
@@ -27,9 +28,12 @@ SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 MAX_TEXT = 20_000
 MAX_NUMBER = 1_000_000_000  # well inside a 32-bit INTEGER column, even after `more-than` adds 1
 # C0 and C1 control characters (tab and newline allowed in text, not in names)
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-_NAME_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _SURROGATE = re.compile(r"[\ud800-\udfff]")  # half of a UTF-16 pair (JSON "\ud83d"): not text
+# one scan for anything a text may not hold; the message then says which it was
+_NOT_TEXT = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+_NOT_NAME = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+TEXT_KINDS = frozenset({"text", "name", "slug", "sha256", "choice", "ref"})
+NAME_KINDS = frozenset({"name", "slug", "ref"})
 
 
 class Invalid(ValueError):
@@ -38,22 +42,38 @@ class Invalid(ValueError):
 
 @dataclass
 class SourceText:
+    """A source's text, and where excerpts stand in it (white space folded)."""
+
     id: str
     events_year: int
     text: str
     folded: str = ""
-    offsets: list[int] = field(default_factory=list)
+    # where each run of white space starts: (in the folded text, in the original, its length)
+    _runs: list[tuple[int, int, int]] = field(default_factory=list, repr=False)
     _found: dict[str, tuple[int, int] | None] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
-        # Fold runs of white space to one space, remembering where each folded
-        # character stood in the original, so offsets point into the real text.
-        chars: list[str] = []
-        for match in re.finditer(r"\s+|\S", self.text):
-            chars.append(" " if match[0].isspace() else match[0])
-            self.offsets.append(match.start())
-        self.offsets.append(len(self.text))
-        self.folded = "".join(chars)
+        parts: list[str] = []
+        position = folded_at = 0
+        for match in re.finditer(r"\s+", self.text):
+            parts.append(self.text[position:match.start()])
+            folded_at += match.start() - position
+            self._runs.append((folded_at, match.start(), match.end() - match.start()))
+            parts.append(" ")
+            folded_at += 1
+            position = match.end()
+        parts.append(self.text[position:])
+        self.folded = "".join(parts)
+
+    def _original(self, folded_index: int) -> int:
+        """The offset in the original text of a character of the folded text."""
+        run = bisect.bisect_right(self._runs, (folded_index, len(self.text) + 1, 0)) - 1
+        if run < 0:
+            return folded_index
+        folded_at, original_at, length = self._runs[run]
+        if folded_index == folded_at:
+            return original_at
+        return original_at + length + (folded_index - folded_at - 1)
 
     def locate(self, excerpt: str) -> tuple[int, int] | None:
         """Offsets of the excerpt's first occurrence (white space folded), or None.
@@ -65,7 +85,8 @@ class SourceText:
             return self._found[excerpt]
         needle = " ".join(excerpt.split())
         at = self.folded.find(needle) if needle else -1
-        span = None if at < 0 else (self.offsets[at], self.offsets[at + len(needle) - 1] + 1)
+        span = None if at < 0 else (self._original(at),
+                                    self._original(at + len(needle) - 1) + 1)
         if len(self._found) >= 100_000:
             self._found.clear()
         self._found[excerpt] = span
@@ -120,20 +141,24 @@ class Validator:
 
     def _value(self, spec: Field, value: Any, name: str, events_year: int) -> Any:
         kind = spec.kind
-        if kind in ("text", "name", "slug", "sha256", "choice", "ref"):
-            if isinstance(value, bool):
+        if kind in TEXT_KINDS:
+            if value.__class__ is str and value and not value.isspace() and (
+                    len(value) <= MAX_TEXT) and not (
+                    _NOT_NAME if kind in NAME_KINDS else _NOT_TEXT).search(value):
+                pass  # the common case, in one scan
+            elif isinstance(value, bool):
                 raise Invalid(f"{name} must be text, not the YAML boolean {value!r} (an unquoted "
                               "yes, no, on, off, true or false: put it in quotes)")
-            if not isinstance(value, str):
+            elif not isinstance(value, str):
                 raise Invalid(f"{name} must be text, not {type(value).__name__}")
-            if not value.strip():
+            elif not value.strip():
                 raise Invalid(f"{name} is empty")
-            if len(value) > MAX_TEXT:
+            elif len(value) > MAX_TEXT:
                 raise Invalid(f"{name} is too long ({len(value)} characters, at most {MAX_TEXT})")
-            if (_NAME_CONTROL if kind in ("name", "slug", "ref") else _CONTROL).search(value):
-                raise Invalid(f"{name} contains a control character")
-            if _SURROGATE.search(value):
+            elif _SURROGATE.search(value):
                 raise Invalid(f"{name} contains half of a UTF-16 surrogate pair")
+            elif (_NOT_NAME if kind in NAME_KINDS else _NOT_TEXT).search(value):
+                raise Invalid(f"{name} contains a control character")
         if kind == "slug" and not SLUG.fullmatch(value):
             raise Invalid(f"{name} {value!r} is not a slug (lower-case words joined by '-')")
         if kind == "sha256" and not re.fullmatch(r"[0-9a-f]{64}", value):
@@ -439,9 +464,9 @@ class Validator:
 
     def _fits(self, record: RawRecord, table: str, row: dict[str, Any]) -> bool:
         """Whether every text of the row fits its column (a database would refuse it)."""
-        for column, limit in _column_limits(table).items():
+        for column, limit in _column_limits(table):
             value = row.get(column)
-            if isinstance(value, str) and len(value) > limit:
+            if value.__class__ is str and len(value) > limit:
                 self._problem(record, f"{column} is too long ({len(value)} characters, "
                                       f"at most {limit})")
                 return False
@@ -460,12 +485,12 @@ def _record_id(record: RawRecord) -> str:
 
 
 @functools.cache
-def _column_limits(table: str) -> dict[str, int]:
+def _column_limits(table: str) -> tuple[tuple[str, int], ...]:
     """The length limit of each limited text column (String(n)) of a table."""
     from incidentdb.models import Base
 
     columns = Base.metadata.tables[table].columns
-    return {c.key: c.type.length for c in columns if getattr(c.type, "length", None)}
+    return tuple((c.key, c.type.length) for c in columns if getattr(c.type, "length", None))
 
 
 def _items(value: Any) -> list[Any]:

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Date, String, bindparam, select, text
+from sqlalchemy import Boolean, Date, String, bindparam, select, text
 
 from incidentdb.models import Base
 from incidentdb.search import document_kind, documents
@@ -72,11 +72,13 @@ class _Table:
         self.name = table.name
         self.columns = [c.key for c in table.columns if c.autoincrement is not True]
         self.key = [c.key for c in table.primary_key.columns]
-        self.dates = {c.key for c in table.columns if isinstance(c.type, Date)}
+        self.converted = {c.key for c in table.columns if isinstance(c.type, Date | Boolean)}
         self.seen = f"seen_{self.name}"
         cols = ", ".join(self.columns)
         marks = ", ".join([mark] * len(self.columns))
-        self.insert_sql = f"INSERT INTO {self.name} ({cols}) VALUES ({marks})"
+        # OR IGNORE: a repeated id is reported by the duplicate check, not by a crash
+        verb = "INSERT OR IGNORE" if mark == "?" else "INSERT"
+        self.insert_sql = f"{verb} INTO {self.name} ({cols}) VALUES ({marks})"
         self.copy_sql = f"COPY {self.name} ({cols}) FROM STDIN"
         settings = ", ".join(f"{c} = {mark}" for c in self.columns if c not in self.key)
         where = " AND ".join(f"{k} = {mark}" for k in self.key)
@@ -115,6 +117,8 @@ class LoadWriter:
             self.conn.exec_driver_sql("PRAGMA defer_foreign_keys = ON")
         elif self.dialect == "postgresql":
             self.conn.exec_driver_sql("SET CONSTRAINTS ALL DEFERRED")
+        self.empty_at_start = {t.name for t in self.tables.values() if self.conn.exec_driver_sql(
+            f"SELECT 1 FROM {t.name} LIMIT 1").first() is None}
         for t in self.tables.values():
             keys = ", ".join(f"k{i} TEXT" for i in range(len(t.key)))
             self.conn.exec_driver_sql(f"DROP TABLE IF EXISTS {t.seen}")
@@ -151,7 +155,10 @@ class LoadWriter:
     def _flush(self, t: _Table) -> None:
         batch = t.buffer
         t.buffer = {}
-        existing = self._existing(t, list(batch))
+        # a table that was empty when the load began holds only rows of this load: there
+        # is nothing to compare with (SQLite; PostgreSQL's COPY cannot skip a repeated id)
+        fresh = self.dialect == "sqlite" and t.name in self.empty_at_start
+        existing = {} if fresh else self._existing(t, list(batch))
         inserts, updates = [], []
         for key, (row, file, line) in batch.items():
             old = existing.get(key)
@@ -179,12 +186,14 @@ class LoadWriter:
         return found
 
     def _values(self, t: _Table, row: dict[str, Any], columns: list[str]) -> tuple:
-        if self.dialect != "sqlite":
-            return tuple(row[c] for c in columns)
-        # sqlite3 stores what SQLAlchemy's SQLite types store: ISO dates, 0/1 booleans
-        return tuple(row[c].isoformat() if c in t.dates and row[c] is not None
-                     else int(row[c]) if isinstance(row[c], bool) else row[c]
-                     for c in columns)
+        values = [row[c] for c in columns]
+        if self.dialect == "sqlite":
+            # sqlite3 stores what SQLAlchemy's SQLite types store: ISO dates, 0/1 booleans
+            for i, column in enumerate(columns):
+                if column in t.converted and values[i] is not None:
+                    value = values[i]
+                    values[i] = int(value) if isinstance(value, bool) else value.isoformat()
+        return tuple(values)
 
     def _insert(self, t: _Table, rows: list[dict[str, Any]]) -> None:
         if not rows:
