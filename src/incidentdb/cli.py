@@ -26,9 +26,11 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,  # plain help: rendering it with Rich would double start-up time
 )
 db_app = typer.Typer(help="Create, upgrade and inspect the database schema.\n\n"
-                     "Example: incidentdb db upgrade", no_args_is_help=True)
+                     "Example: incidentdb db upgrade", no_args_is_help=True,
+                     rich_markup_mode=None)
 app.add_typer(db_app, name="db")
 
 
@@ -102,26 +104,20 @@ def open_engine(ctx: typer.Context, *, require_schema: bool = True) -> Engine:
     The embedded default database is created, migrated and loaded with the bundled
     data on first use; a database the user named is never loaded implicitly.
     """
-    from incidentdb.db import is_default_url, make_engine, require_current_schema, schema_revision
+    from incidentdb.db import check_revision, database_state, is_default_url, make_engine
 
     url = _db_url(ctx)
     engine = make_engine(url)
     if not require_schema:
         return engine
-    if is_default_url(url) and schema_revision(engine) is None:
+    revision, has_data = database_state(engine)
+    if revision is None and is_default_url(url):
         _first_use(engine)
-    require_current_schema(engine)
-    if not is_default_url(url) and _is_empty(engine):
+        revision, has_data = database_state(engine)
+    check_revision(revision)
+    if not has_data:
         raise UserError("the database holds no data yet: run `incidentdb load`")
     return engine
-
-
-def _is_empty(engine: Engine) -> bool:
-    from incidentdb.db import session_scope
-    from incidentdb.queries import has_sources
-
-    with session_scope(engine) as session:
-        return not has_sources(session)
 
 
 def _first_use(engine: Engine) -> None:

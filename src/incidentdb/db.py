@@ -81,31 +81,37 @@ def session_scope(engine: Engine) -> Iterator[Session]:
             raise
 
 
-def schema_revision(engine: Engine) -> str | None:
-    """The revision the database is at, or None when it has no schema yet.
+def database_state(engine: Engine) -> tuple[str | None, bool]:
+    """The schema revision the database is at (None: no schema yet), and whether it holds data.
 
-    One SELECT, no reflection: this runs before every query command.
+    One connection and at most two small SELECTs, no reflection: this runs before
+    every query command.
     """
-    from sqlalchemy import text
     from sqlalchemy.exc import OperationalError, ProgrammingError
 
     database = engine.url.database
     if engine.dialect.name == "sqlite" and database and database != ":memory:" and not (
             os.path.exists(database)):
-        return None  # connecting would create an empty file where the user expects none
+        return None, False  # connecting would create an empty file where the user expects none
     try:
         with engine.connect() as conn:
-            return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+            revision = conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+            has_data = revision == SCHEMA_REVISION and conn.exec_driver_sql(
+                "SELECT 1 FROM sources LIMIT 1").first() is not None
     except (OperationalError, ProgrammingError) as exc:
         message = str(exc.orig)
         if "alembic_version" in message:
-            return None
+            return None, False
         raise DatabaseError(f"cannot open the database: {message.strip()}") from None
+    return revision, has_data
 
 
-def require_current_schema(engine: Engine) -> None:
-    """Refuse to work on a database whose schema is missing or behind, saying how to fix it."""
-    revision = schema_revision(engine)
+def schema_revision(engine: Engine) -> str | None:
+    return database_state(engine)[0]
+
+
+def check_revision(revision: str | None) -> None:
+    """Refuse a database whose schema is missing or behind, saying how to fix it."""
     if revision is None:
         raise DatabaseError(
             "the database has no incidentdb schema: run `incidentdb db upgrade`, "
@@ -116,3 +122,7 @@ def require_current_schema(engine: Engine) -> None:
             f"the database schema is at revision {revision}, this incidentdb needs "
             f"{SCHEMA_REVISION}: run `incidentdb db upgrade`"
         )
+
+
+def require_current_schema(engine: Engine) -> None:
+    check_revision(schema_revision(engine))

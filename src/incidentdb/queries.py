@@ -36,10 +36,6 @@ from incidentdb.models import (
 Row = dict[str, Any]
 
 
-def has_sources(session: Session) -> bool:
-    return session.execute(select(Source.id).limit(1)).first() is not None
-
-
 # --- formatting shared by all answers ------------------------------------------------------
 
 
