@@ -283,3 +283,13 @@ def test_every_command_has_help_with_an_example():
         result = runner.invoke(app, [*path, "--help"])
         assert result.exit_code == 0, path
         assert "Example: incidentdb" in result.stdout, f"{' '.join(path)} has no example"
+
+
+def test_limit_shows_the_first_rows_and_says_so(loaded_db, run):
+    everything = as_json(run(loaded_db.url, "events", "--year", "2021", "--format", "json"))
+    assert len(everything) > 3
+    result = run(loaded_db.url, "events", "--year", "2021", "--limit", "3", "--format", "json")
+    assert [r["id"] for r in json.loads(result.stdout)] == [r["id"] for r in everything[:3]]
+    assert "Showing the first 3 rows" in result.stderr
+    unlimited = run(loaded_db.url, "people", "--limit", "0", "--format", "json")
+    assert len(json.loads(unlimited.stdout)) == 26 and unlimited.stderr == ""

@@ -25,12 +25,16 @@ class Format(StrEnum):
     ndjson = "ndjson"
 
 
+DEFAULT_TABLE_ROWS = 100
 FormatOption = Annotated[Format, typer.Option(
     "--format", "-f", help="Output: a table, or csv/json/ndjson for scripts (to stdout).")]
 PersonOption = Annotated[str | None, typer.Option(
     "--person", help="A person's name, as you know it (any spelling, or a part).")]
 OrgOption = Annotated[str | None, typer.Option(
     "--org", help="An organization's name or short name (APFP).")]
+LimitOption = Annotated[int | None, typer.Option(
+    "--limit", min=0, help="Show at most N rows (0: all). Default: 100 in a table, all in "
+    "csv/json/ndjson.")]
 ChargeOption = Annotated[str | None, typer.Option(
     "--charge", help="Text of an offence or of the report's wording ('covid', 'drug').")]
 
@@ -52,6 +56,21 @@ def reading(ctx: typer.Context) -> Iterator[Session]:
         raise typer.Exit(1) from None
     finally:
         engine.dispose()
+
+
+def _limit(limit: int | None, fmt: Format) -> int | None:
+    """The number of rows to fetch: one more than shown, to know whether there are more."""
+    if limit is None:
+        limit = DEFAULT_TABLE_ROWS if fmt is Format.table else 0
+    return limit + 1 if limit else None
+
+
+def _shown(rows: list, fetch: int | None) -> list:
+    """The rows to show; a note on stderr when there were more."""
+    if fetch is not None and len(rows) >= fetch:
+        err(f"Showing the first {fetch - 1} rows; --limit 0 shows all.")
+        return rows[: fetch - 1]
+    return rows
 
 
 def _month(value: str | None) -> str | None:
@@ -97,7 +116,7 @@ def people(ctx: typer.Context, charge: ChargeOption = None, org: OrgOption = Non
            kind: Annotated[str | None, typer.Option(
                "--kind", help="An occupation or role: journalist, activist, lawyer, member...")
            ] = None,
-           fmt: FormatOption = Format.table) -> None:
+           limit: LimitOption = None, fmt: FormatOption = Format.table) -> None:
     """People, filtered by charge, organization or occupation.
 
     Example: incidentdb people --charge hooliganism
@@ -108,7 +127,9 @@ def people(ctx: typer.Context, charge: ChargeOption = None, org: OrgOption = Non
 
     with reading(ctx) as session:
         org_id = find_organization(session, org).id if org else None
-        rows = list_people(session, charge=charge, org_id=org_id, kind=kind)
+        fetch = _limit(limit, fmt)
+        rows = _shown(list_people(session, charge=charge, org_id=org_id, kind=kind,
+                                  limit=fetch), fetch)
     render_rows(rows, fmt.value, ["name", "occupations", "organizations", "charges", "id"],
                 title=f"{len(rows)} people", empty="No person matches.")
 
@@ -118,7 +139,7 @@ def people(ctx: typer.Context, charge: ChargeOption = None, org: OrgOption = Non
 def cases(ctx: typer.Context, person: PersonOption = None, charge: ChargeOption = None,
           status: Annotated[str | None, typer.Option(
               "--status", help="pretrial, sentenced, pardoned, released...")] = None,
-          fmt: FormatOption = Format.table) -> None:
+          limit: LimitOption = None, fmt: FormatOption = Format.table) -> None:
     """Prosecutions with their defendants, charges and latest sentence.
 
     Example: incidentdb cases --charge covid
@@ -129,7 +150,9 @@ def cases(ctx: typer.Context, person: PersonOption = None, charge: ChargeOption 
 
     with reading(ctx) as session:
         person_id = find_person(session, person).id if person else None
-        rows = list_cases(session, person_id=person_id, charge=charge, status=status)
+        fetch = _limit(limit, fmt)
+        rows = _shown(list_cases(session, person_id=person_id, charge=charge, status=status,
+                                 limit=fetch), fetch)
     render_rows(rows, fmt.value, ["id", "title", "status", "defendants", "defendant_count",
                                   "charges", "latest_sentence", "sentence_date"],
                 title=f"{len(rows)} cases", empty="No case matches.")
@@ -169,7 +192,7 @@ def events(
     kind: Annotated[str | None, typer.Option("--kind", help="arrest, sentencing, pardon...")
                     ] = None,
     person: PersonOption = None, org: OrgOption = None,
-    fmt: FormatOption = Format.table,
+    limit: LimitOption = None, fmt: FormatOption = Format.table,
 ) -> None:
     """Events in date order, by month, year or date range, kind, person or organization.
 
@@ -197,9 +220,10 @@ def events(
     with reading(ctx) as session:
         person_id = find_person(session, person).id if person else None
         org_id = find_organization(session, org).id if org else None
-        rows = list_events(session, start=window[0], end=window[1],
-                           include_uncertain=include_uncertain, kind=kind,
-                           person_id=person_id, org_id=org_id)
+        fetch = _limit(limit, fmt)
+        rows = _shown(list_events(session, start=window[0], end=window[1],
+                                  include_uncertain=include_uncertain, kind=kind,
+                                  person_id=person_id, org_id=org_id, limit=fetch), fetch)
     columns = ["date", "date_text", "kind", "title", "who", "id"]
     if include_uncertain:
         columns.insert(0, "uncertain")

@@ -105,7 +105,7 @@ class Person(Evidence, Base):
     __tablename__ = "people"
 
     id: Mapped[str] = mapped_column(Slug, primary_key=True)
-    name: Mapped[str] = mapped_column(Text)
+    name: Mapped[str] = mapped_column(Text, index=True)  # listings are in name order
     description: Mapped[str | None] = mapped_column(Text)
     gender: Mapped[str | None] = mapped_column(String(20))
     nationality: Mapped[str | None] = mapped_column(Text)

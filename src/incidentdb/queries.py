@@ -32,6 +32,7 @@ from incidentdb.models import (
     Sentence,
     Source,
 )
+from incidentdb.search import titles_matching
 
 Row = dict[str, Any]
 
@@ -71,19 +72,26 @@ def _like(column: Any, text: str) -> Any:
 # --- people -----------------------------------------------------------------------------------
 
 
-def charge_filter(text: str) -> Any:
-    """Charges whose offence category or the report's wording mention the text."""
-    return or_(_like(Offence.id, text.replace(" ", "-")), _like(Offence.name, text),
-               _like(Charge.wording, text))
+def charge_matches(session: Session, text: str) -> Any:
+    """A condition on Charge: its offence category mentions the text, or its wording has
+    words starting with the text's words ("drug" finds "drugs-related").
+
+    The wording is matched in the full-text index, not by scanning every charge.
+    """
+    offences = list(session.scalars(select(Offence.id).where(or_(
+        _like(Offence.id, text.replace(" ", "-")), _like(Offence.name, text)))))
+    worded = titles_matching(session, "charge", text)
+    return or_(Charge.offence_id.in_(offences), Charge.id.in_(worded))
 
 
 def list_people(session: Session, *, charge: str | None = None, org_id: str | None = None,
-                kind: str | None = None) -> list[Row]:
-    query: Select = select(Person.id, Person.name, Person.description).order_by(Person.name)
+                kind: str | None = None, limit: int | None = None) -> list[Row]:
+    query: Select = (select(Person.id, Person.name, Person.description)
+                     .order_by(Person.name, Person.id))
     if charge:
-        charged = (select(Charge.person_id).join(Offence, Charge.offence_id == Offence.id)
-                   .where(charge_filter(charge)))
-        query = query.where(Person.id.in_(charged))
+        # EXISTS, not IN: the planner walks people in name order and stops at the limit
+        query = query.where(select(Charge.id).where(
+            Charge.person_id == Person.id, charge_matches(session, charge)).exists())
     if org_id:
         query = query.where(Person.id.in_(
             select(Membership.person_id).where(Membership.organization_id == org_id)))
@@ -92,7 +100,7 @@ def list_people(session: Session, *, charge: str | None = None, org_id: str | No
             Person.id.in_(select(PersonOccupation.person_id)
                           .where(PersonOccupation.occupation == kind.lower())),
             Person.id.in_(select(Membership.person_id).where(Membership.role == kind.lower()))))
-    people = session.execute(query).all()
+    people = session.execute(query.limit(limit)).all()
     ids = [p.id for p in people]
     occupations = _grouped(session, select(PersonOccupation.person_id,
                                            PersonOccupation.occupation)
@@ -130,17 +138,16 @@ def cases_of_person(person_id: str) -> Any:
 
 
 def list_cases(session: Session, *, person_id: str | None = None, charge: str | None = None,
-               status: str | None = None) -> list[Row]:
+               status: str | None = None, limit: int | None = None) -> list[Row]:
     query: Select = select(Case).order_by(Case.id)
     if person_id:
         query = query.where(Case.id.in_(cases_of_person(person_id)))
     if charge:
-        query = query.where(Case.id.in_(
-            select(Charge.case_id).join(Offence, Charge.offence_id == Offence.id)
-            .where(charge_filter(charge))))
+        query = query.where(select(Charge.id).where(
+            Charge.case_id == Case.id, charge_matches(session, charge)).exists())
     if status:
         query = query.where(Case.status == status.lower())
-    cases = list(session.scalars(query))
+    cases = list(session.scalars(query.limit(limit)))
     ids = [c.id for c in cases]
     defendants = _grouped(session, select(CaseDefendant.case_id, Person.name)
                           .join(Person, CaseDefendant.person_id == Person.id)
@@ -209,7 +216,8 @@ def event_window(*, month: str | None = None, year: int | None = None,
 
 def list_events(session: Session, *, start: date | None = None, end: date | None = None,
                 include_uncertain: bool = False, kind: str | None = None,
-                person_id: str | None = None, org_id: str | None = None) -> list[Row]:
+                person_id: str | None = None, org_id: str | None = None,
+                limit: int | None = None) -> list[Row]:
     """Events in date order. Inside the window: both date bounds lie within it.
 
     With include_uncertain, events whose span only overlaps the window (a year-only
@@ -227,7 +235,8 @@ def list_events(session: Session, *, start: date | None = None, end: date | None
         if start:
             conditions.append(Event.date_start >= start)
         if end:
-            conditions.append(Event.date_end <= end)
+            # implied by date_end <= end, but it bounds the index range on date_start
+            conditions += [Event.date_end <= end, Event.date_start <= end]
     query: Select = select(Event).where(*conditions)
     if kind:
         query = query.where(Event.kind == kind.lower())
@@ -240,7 +249,7 @@ def list_events(session: Session, *, start: date | None = None, end: date | None
         query = query.where(Event.id.in_(
             select(EventParticipant.event_id).where(EventParticipant.organization_id == org_id)))
     query = query.order_by(Event.date_start.nulls_last(), Event.date_end.nulls_last(), Event.id)
-    events = list(session.scalars(query))
+    events = list(session.scalars(query.limit(limit)))
     who = _participant_names(session, [e.id for e in events])
     rows = []
     for event in events:

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import text
+from sqlalchemy import String, text
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -96,3 +96,23 @@ def _search_postgres(session: Session, words: str, limit: int) -> list[Hit]:
         "ORDER BY rank DESC, kind, record_id LIMIT :limit"),
         {"words": words, "limit": limit})
     return [Hit(r.kind, r.record_id, r.title, r.passage, float(r.rank)) for r in rows]
+
+
+def titles_matching(session: Session, kind: str, user_text: str) -> Any:
+    """A subquery of the ids of `kind` records whose title has words starting with the
+    user's words ("drug" finds "drugs-related", "covid" finds "Covid-19"), from the index."""
+    words = literal_words(user_text)
+    if not words:
+        return text("SELECT NULL AS record_id WHERE 1 = 0").columns(record_id=String)
+    if session.get_bind().dialect.name == "postgresql":
+        query = " & ".join(f"{w.lower()}:*" for w in words)
+        return text(
+            "SELECT record_id FROM search_entries WHERE kind = :kind "
+            "AND to_tsvector('english', title) @@ to_tsquery('english', :query)"
+        ).bindparams(kind=kind, query=query).columns(record_id=String)
+    match = "title : (" + " ".join('"' + w.replace('"', '""') + '"*' for w in words) + ")"
+    return text(
+        # "+kind": look documents up by the index's matches, not every document of the kind
+        "SELECT record_id FROM search_entries WHERE +kind = :kind AND id IN "
+        "(SELECT rowid FROM search_fts WHERE search_fts MATCH :match)"
+    ).bindparams(kind=kind, match=match).columns(record_id=String)
