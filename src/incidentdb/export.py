@@ -44,8 +44,10 @@ from sqlalchemy import (
     Table,
     Text,
     case,
+    cast,
     exists,
     func,
+    literal,
     select,
 )
 
@@ -196,16 +198,38 @@ def neutralise(text: str) -> str:
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
-def _csv_cell(value: Any, neutralised: bool) -> Any:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, date | datetime):
-        return value.isoformat()
-    if isinstance(value, str):
-        return neutralise(value) if neutralised else value
-    return value
+def _csv_column(column: Column, neutralised: bool) -> Any:
+    """A column as its CSV cell, made by the database: dates as ISO text, booleans as
+    true/false, text that a spreadsheet would run as a formula prefixed with `'`."""
+    if isinstance(column.type, Boolean):
+        return case((column.is_(None), None), (column, "true"), else_="false").label(column.name)
+    if isinstance(column.type, Date | DateTime):
+        return cast(column, String).label(column.name)
+    if neutralised and isinstance(column.type, String):
+        risky = func.substr(column, 1, 1).in_(FORMULA_STARTS)
+        return case((risky, literal("'") + column), else_=column).label(column.name)
+    return column
+
+
+def _csv_batches(conn: Connection, table: Table, neutralised: bool,
+                 progress: Progress | None) -> Iterator[Sequence[Any]]:
+    """The table's CSV cells, BATCH_ROWS rows at a time, in primary-key order.
+
+    The cells are computed in SQL, so Python only hands batches to csv.writer: the
+    export runs close to the speed of reading the table.
+    """
+    query = (select(*(_csv_column(c, neutralised) for c in table.columns))
+             .order_by(*table.primary_key.columns))
+    total = 0
+    if progress:
+        total = conn.execute(select(func.count()).select_from(table)).scalar_one()
+    done = 0
+    with conn.execute(query.execution_options(yield_per=BATCH_ROWS)) as result:
+        while batch := result.fetchmany(BATCH_ROWS):
+            yield batch
+            done += len(batch)
+            if progress:
+                progress(table.name, done, total)
 
 
 def _json_value(value: Any) -> Any:
@@ -220,15 +244,16 @@ def write_rows(conn: Connection, table: Table, fmt: str, stream: IO[str], *,
                neutralised: bool = True, progress: Progress | None = None) -> int:
     """Write one table to an open text stream in primary-key order; return the rows written."""
     names = [column.name for column in table.columns]
-    rows = _stream(conn, _ordered(table), table, progress)
     count = 0
     if fmt == "csv":
         writer = csv.writer(stream)
         writer.writerow(names)
-        for row in rows:
-            writer.writerow([_csv_cell(value, neutralised) for value in row])
-            count += 1
-    elif fmt == "json":
+        for batch in _csv_batches(conn, table, neutralised, progress):
+            writer.writerows(batch)
+            count += len(batch)
+        return count
+    rows = _stream(conn, _ordered(table), table, progress)
+    if fmt == "json":
         stream.write("[")
         for row in rows:
             record = dict(zip(names, map(_json_value, row), strict=True))
