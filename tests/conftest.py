@@ -96,14 +96,20 @@ def engine(migrated_db: Database):  # noqa: ANN201
     engine.dispose()
 
 
+def loaded_database(tmp: Path, data: Path) -> Database:
+    """A fresh database, migrated, with the data files under `data` loaded."""
+    database = Database(tmp)
+    migrate.upgrade(database.url)
+    engine = make_engine(database.url)
+    load_paths(engine, [data])
+    engine.dispose()
+    return database
+
+
 @pytest.fixture(scope="session")
 def loaded_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
     """The bundled data, loaded once per run; tests that use it must not write."""
-    database = Database(tmp_path_factory.mktemp("loaded"))
-    migrate.upgrade(database.url)
-    engine = make_engine(database.url)
-    load_paths(engine, [DATA])
-    engine.dispose()
+    database = loaded_database(tmp_path_factory.mktemp("loaded"), DATA)
     yield database
     database.drop()
 

@@ -32,14 +32,13 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
-from incidentdb import migrate, reading
-from incidentdb.db import make_engine
+from incidentdb import reading
 from incidentdb.loader import load_paths, validate_paths
 from incidentdb.lookup import find_person
 from incidentdb.models import Base
 from incidentdb.sections import COUNT_FIELDS, PARTICIPANT_FIELDS, SECTIONS
 
-from .conftest import Database
+from .conftest import Database, loaded_database
 from .test_loader import digest
 
 MALFORMED = Path(__file__).resolve().parent / "malformed"
@@ -108,11 +107,7 @@ def build_case(case: str, target: Path, monkeypatch: pytest.MonkeyPatch) -> Path
 @pytest.fixture(scope="module")
 def base_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
     """A database holding the base data: every case must leave it exactly as it is."""
-    database = Database(tmp_path_factory.mktemp("malformed"))
-    migrate.upgrade(database.url)
-    engine = make_engine(database.url)
-    load_paths(engine, [BASE])
-    engine.dispose()
+    database = loaded_database(tmp_path_factory.mktemp("malformed"), BASE)
     yield database
     database.drop()
 
