@@ -61,13 +61,23 @@ def timed(command: list[str], **kwargs) -> tuple[float, float]:
     return seconds, peak_kib / 1024
 
 
+BENCH_SCHEMA = "incidentdb_bench"
+
+
+def in_bench_schema(url: str) -> str:
+    """A PostgreSQL URL whose tables live in a schema of the benchmark's own."""
+    sep = "&" if "?" in url else "?"
+    return f"{url}{sep}options=-csearch_path%3D{BENCH_SCHEMA}"
+
+
 def fresh_schema(url: str) -> None:
     if url.startswith("postgresql"):
         import sqlalchemy
 
         engine = sqlalchemy.create_engine(url)
         with engine.begin() as conn:
-            conn.exec_driver_sql("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
+            conn.exec_driver_sql(f"DROP SCHEMA IF EXISTS {BENCH_SCHEMA} CASCADE; "
+                                 f"CREATE SCHEMA {BENCH_SCHEMA}")
         engine.dispose()
     subprocess.run([*CLI, "--db", url, "db", "upgrade"], check=True, capture_output=True)
 
@@ -197,14 +207,15 @@ def run(scale: int, url: str | None, keep: Path | None) -> dict:
     if not (data / "events.jsonl").exists():
         generate(scale, data)
     sqlite_file = work / "bench.db"
-    target = url or f"sqlite:///{sqlite_file}"
+    target = in_bench_schema(url) if url else f"sqlite:///{sqlite_file}"
     fresh_schema(target)
     seconds, peak = timed([*CLI, "--db", target, "load", str(data)])
     rows = row_count(target)
     result: dict = {"scale": scale, "database": target.split(":")[0], "format": "jsonl",
                     "versions": versions()}
     result["load"] = {"rows": rows, "seconds": round(seconds, 2),
-                      "rows_per_s": round(rows / seconds), "peak_rss_mib": round(peak, 1)}
+                      "rows_per_s": round(rows / seconds), "peak_rss_mib": round(peak, 1),
+                      "bulk_path": "COPY (psycopg)" if url else "executemany (sqlite3)"}
     if url is None:
         floor_rows, floor_seconds = sqlite_insert_floor(sqlite_file, work)
         result["load"]["floor_rows_per_s"] = round(floor_rows / floor_seconds)

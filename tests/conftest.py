@@ -31,6 +31,11 @@ def pytest_report_header(config: pytest.Config) -> str:
     return f"incidentdb test database: {BACKEND}"
 
 
+def pytest_terminal_summary(terminalreporter) -> None:  # noqa: ANN001 - pytest's reporter
+    # again at the end, where `pytest -q` (which hides the header) shows it too: CI greps it
+    terminalreporter.write_line(f"incidentdb test database: {BACKEND}")
+
+
 def pytest_sessionstart(session: pytest.Session) -> None:
     if POSTGRES_URL:
         import sqlalchemy

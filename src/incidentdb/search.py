@@ -65,36 +65,54 @@ def literal_words(user_text: str) -> list[str]:
     return re.findall(r"[^\W_]+", user_text)
 
 
+def _fts5_match(words: list[str], column: str | None = None) -> str:
+    """An FTS5 query: every word quoted (so nothing in it is an operator), as a prefix."""
+    terms = " ".join('"' + w.replace('"', '""') + '"*' for w in words)
+    return f"{column} : ({terms})" if column else terms
+
+
+def _tsquery(words: list[str]) -> str:
+    """A PostgreSQL tsquery: every word as a prefix. The parser keeps the '-' of a number
+    after a hyphen ("Covid-19" gives 'covid', '-19'), so a number matches either form."""
+    def term(word: str) -> str:
+        word = word.lower()
+        return f"({word}:* | '-{word}':*)" if word[0].isdigit() else f"{word}:*"
+
+    return " & ".join(term(w) for w in words)
+
+
 def search(session: Session, user_text: str, limit: int = 20) -> list[Hit]:
+    """Records whose title or text has words starting with every word of the user's text,
+    best first. Words are matched as written (lower-cased): no stemming, no stop words,
+    so SQLite and PostgreSQL find the same records."""
     words = literal_words(user_text)
     if not words:
         return []
     if session.get_bind().dialect.name == "postgresql":
-        return _search_postgres(session, " ".join(words), limit)
+        return _search_postgres(session, words, limit)
     return _search_sqlite(session, words, limit)
 
 
 def _search_sqlite(session: Session, words: list[str], limit: int) -> list[Hit]:
-    match = " ".join('"' + w.replace('"', '""') + '"' for w in words)
     rows = session.execute(text(
         "SELECT e.kind, e.record_id, e.title, "
         "snippet(search_fts, 1, '[', ']', '…', 16) AS passage, bm25(search_fts) AS rank "
         "FROM search_fts JOIN search_entries e ON e.id = search_fts.rowid "
         "WHERE search_fts MATCH :match ORDER BY rank, e.kind, e.record_id LIMIT :limit"),
-        {"match": match, "limit": limit})
+        {"match": _fts5_match(words), "limit": limit})
     return [Hit(r.kind, r.record_id, r.title, r.passage, -r.rank) for r in rows]
 
 
-def _search_postgres(session: Session, words: str, limit: int) -> list[Hit]:
+def _search_postgres(session: Session, words: list[str], limit: int) -> list[Hit]:
     rows = session.execute(text(
         "SELECT kind, record_id, title, "
-        "ts_headline('english', body, query, "
+        "ts_headline('simple', body, query, "
         "'StartSel=[,StopSel=],MaxWords=24,MinWords=8') AS passage, "
-        "ts_rank(to_tsvector('english', title || ' ' || body), query) AS rank "
-        "FROM search_entries, plainto_tsquery('english', :words) AS query "
-        "WHERE to_tsvector('english', title || ' ' || body) @@ query "
+        "ts_rank(to_tsvector('simple', title || ' ' || body), query) AS rank "
+        "FROM search_entries, to_tsquery('simple', :query) AS query "
+        "WHERE to_tsvector('simple', title || ' ' || body) @@ query "
         "ORDER BY rank DESC, kind, record_id LIMIT :limit"),
-        {"words": words, "limit": limit})
+        {"query": _tsquery(words), "limit": limit})
     return [Hit(r.kind, r.record_id, r.title, r.passage, float(r.rank)) for r in rows]
 
 
@@ -105,14 +123,12 @@ def titles_matching(session: Session, kind: str, user_text: str) -> Any:
     if not words:
         return text("SELECT NULL AS record_id WHERE 1 = 0").columns(record_id=String)
     if session.get_bind().dialect.name == "postgresql":
-        query = " & ".join(f"{w.lower()}:*" for w in words)
         return text(
             "SELECT record_id FROM search_entries WHERE kind = :kind "
-            "AND to_tsvector('english', title) @@ to_tsquery('english', :query)"
-        ).bindparams(kind=kind, query=query).columns(record_id=String)
-    match = "title : (" + " ".join('"' + w.replace('"', '""') + '"*' for w in words) + ")"
+            "AND to_tsvector('simple', title) @@ to_tsquery('simple', :query)"
+        ).bindparams(kind=kind, query=_tsquery(words)).columns(record_id=String)
     return text(
         # "+kind": look documents up by the index's matches, not every document of the kind
         "SELECT record_id FROM search_entries WHERE +kind = :kind AND id IN "
         "(SELECT rowid FROM search_fts WHERE search_fts MATCH :match)"
-    ).bindparams(kind=kind, match=match).columns(record_id=String)
+    ).bindparams(kind=kind, match=_fts5_match(words, "title")).columns(record_id=String)
