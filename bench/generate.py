@@ -60,6 +60,12 @@ def person_name(i: int) -> str:
     return f"{first} {middle} {last}{suffix}"
 
 
+def spread(key: str, n: int) -> int:
+    """A number below n that looks random but is fixed by the key: who is charged with
+    what must not follow the order of names, as it does in no real register."""
+    return int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8).digest(), "big") % n
+
+
 def source_sentences() -> Iterator[str]:
     rng = random.Random(1)
     for i in range(SENTENCES):
@@ -117,6 +123,9 @@ def generate(scale: int, out: Path, seed: int = 42) -> dict[str, int]:
     n_cases = max(5, scale // 8)
     rng = random.Random(seed)
 
+    def defendant(case: int) -> int:
+        return spread(f"defendant-{case}", n_people)
+
     def excerpt() -> str:
         return sentences[rng.randrange(SENTENCES)]
 
@@ -144,15 +153,15 @@ def generate(scale: int, out: Path, seed: int = 42) -> dict[str, int]:
         for i in range(n_cases):
             yield {**base("cases", f"case-{i}"), "title": f"Prosecution {i}",
                    "status": ("pretrial", "sentenced", "released", "pardoned")[i % 4],
-                   "defendants": [f"person-{(i * 7) % n_people}"]}
+                   "defendants": [f"person-{defendant(i)}"]}
     counts["cases"] = write_jsonl(out / "cases.jsonl", cases())
 
     def charges() -> Iterator[dict]:
         for i in range(n_cases):
             for k in range(1 + i % 2):
-                offence = OFFENCES[(i + k) % len(OFFENCES)]
+                offence = OFFENCES[spread(f"offence-{i}-{k}", len(OFFENCES))]
                 yield {**base("charges", f"charge-{i}-{k}"), "case": f"case-{i}",
-                       "person": f"person-{(i * 7) % n_people}", "offence": offence,
+                       "person": f"person-{defendant(i)}", "offence": offence,
                        "wording": f"bogus {offence.replace('-', ' ')} charges",
                        "characterisation": "bogus", "date": random_date(rng),
                        "outcome": "convicted"}
@@ -163,7 +172,7 @@ def generate(scale: int, out: Path, seed: int = 42) -> dict[str, int]:
             if i % 10 == 9:
                 continue
             first = {**base("sentences", f"sentence-{i}"), "case": f"case-{i}",
-                     "person": f"person-{(i * 7) % n_people}", "kind": "imprisonment",
+                     "person": f"person-{defendant(i)}", "kind": "imprisonment",
                      "term_months": 12 + i % 120, "date": random_date(rng),
                      "court": f"org-{i % n_orgs}", "status": "serving"}
             if i % 5 == 0:

@@ -169,6 +169,7 @@ def load_paths(engine: Engine, paths: list[Path] | None = None, *, dry_run: bool
             if dry_run:
                 transaction.rollback()
             else:
+                writer.refresh_statistics()
                 try:
                     transaction.commit()
                 except IntegrityError as exc:

@@ -15,6 +15,7 @@ from sqlalchemy import (
     CheckConstraint,
     Date,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     String,
@@ -218,6 +219,9 @@ class Sentence(Dated, Evidence, Base):
 
 class Event(Dated, Evidence, Base):
     __tablename__ = "events"
+    # Events come in date order: this index answers "a month's events, first page" by
+    # reading the page in order, without sorting the month.
+    __table_args__ = (Index("ix_events_date_order", "date_start", "date_end", "id"),)
 
     id: Mapped[str] = mapped_column(Slug, primary_key=True)
     kind: Mapped[str] = mapped_column(String(40), index=True)

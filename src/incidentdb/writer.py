@@ -48,6 +48,7 @@ OWNER = {
     "event_counts": ("events", "event_id"),
 }
 BATCH = 2000
+STATISTICS_AFTER = 10_000  # rows changed by a load before the planner's statistics are renewed
 # The ids of the loaded sources, as a bound list (typed, so an empty list is valid SQL).
 LOADED = bindparam("loaded", expanding=True, type_=String)
 
@@ -288,6 +289,17 @@ class LoadWriter:
                                                                        {"loaded": loaded}):
                     out.append((t.name, file, line, record_id, parent, target))
         return out
+
+    def refresh_statistics(self) -> None:
+        """After a large load, tell the query planner what the tables now hold: without
+        statistics PostgreSQL plans a freshly loaded table as if it were tiny."""
+        changed = sum(c.added + c.changed + c.removed for c in self.changes.values())
+        if changed < STATISTICS_AFTER:
+            return
+        if self.dialect == "postgresql":
+            self.conn.exec_driver_sql("ANALYZE")
+        elif self.dialect == "sqlite":
+            self.conn.exec_driver_sql("PRAGMA optimize")
 
     def remove_unseen(self) -> None:
         """Delete the loaded sources' rows that the files no longer hold, children first."""
