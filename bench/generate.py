@@ -47,6 +47,7 @@ ROLES = ("subject", "victim", "defendant", "court", "prosecutor", "authority", "
 MONTHS = ("January February March April May June July August September October November "
           "December").split()
 SOURCE_ID = "synthetic-register"
+COMPLETE = "complete.json"  # written last: a folder without it was interrupted
 SENTENCES = 4000  # distinct sentences in the source text; excerpts are drawn from them
 
 
@@ -202,6 +203,7 @@ def generate(scale: int, out: Path, seed: int = 42) -> dict[str, int]:
                                      "excerpt": excerpt()}]
             yield record
     counts["events"] = write_jsonl(out / "events.jsonl", events())
+    (out / COMPLETE).write_text(json.dumps(counts) + "\n", encoding="utf-8")
     return counts
 
 

@@ -30,7 +30,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from generate import OFFENCES, generate, person_name  # noqa: E402
+from generate import COMPLETE, OFFENCES, generate, person_name  # noqa: E402
 
 PYTHON = sys.executable
 CLI = [PYTHON, "-m", "incidentdb"]
@@ -204,7 +204,7 @@ def versions() -> dict[str, str]:
 def run(scale: int, url: str | None, keep: Path | None) -> dict:
     work = Path(tempfile.mkdtemp(prefix="incidentdb-bench-"))
     data = (keep or work) / f"data-{scale}"
-    if not (data / "events.jsonl").exists():
+    if not (data / COMPLETE).exists():
         generate(scale, data)
     sqlite_file = work / "bench.db"
     target = in_bench_schema(url) if url else f"sqlite:///{sqlite_file}"
