@@ -8,6 +8,7 @@ from the user reaches SQL as a bound parameter.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -72,16 +73,33 @@ def _like(column: Any, text: str) -> Any:
 # --- people -----------------------------------------------------------------------------------
 
 
-def charge_matches(session: Session, text: str) -> Any:
-    """A condition on Charge: its offence category mentions the text, or its wording has
-    words starting with the text's words ("drug" finds "drugs-related").
+@dataclass(frozen=True)
+class ChargeMatch:
+    """The charges a user's text names: their offence category mentions the text, or
+    their wording has words starting with its words ("drug" finds "drugs-related").
 
     The wording is matched in the full-text index, not by scanning every charge.
+    `condition` tests one charge row; `ids` lists the matching charges, as a UNION
+    that each side answers from an index (an OR of the two would scan every charge).
     """
-    offences = list(session.scalars(select(Offence.id).where(or_(
+
+    offences: tuple[str, ...]
+    worded: Any  # a subquery of charge ids, from the full-text index
+
+    @property
+    def condition(self) -> Any:
+        return or_(Charge.offence_id.in_(self.offences), Charge.id.in_(self.worded))
+
+    @property
+    def ids(self) -> Any:
+        by_offence = select(Charge.id).where(Charge.offence_id.in_(self.offences))
+        return by_offence.union(select(self.worded.subquery().c.record_id))
+
+
+def charge_matches(session: Session, text: str) -> ChargeMatch:
+    offences = tuple(session.scalars(select(Offence.id).where(or_(
         _like(Offence.id, text.replace(" ", "-")), _like(Offence.name, text)))))
-    worded = titles_matching(session, "charge", text)
-    return or_(Charge.offence_id.in_(offences), Charge.id.in_(worded))
+    return ChargeMatch(offences, titles_matching(session, "charge", text))
 
 
 def _people_charged(session: Session, text: str, limit: int | None) -> Any:
@@ -92,12 +110,12 @@ def _people_charged(session: Session, text: str, limit: int | None) -> Any:
     each for a matching charge; that costs about limit x people / matches look-ups,
     against one per match, so it wins once matches pass sqrt(limit x people).
     """
-    matches = charge_matches(session, text)
+    match = charge_matches(session, text)
     many = session.execute(select(func.count()).select_from(
-        select(Charge.id).where(matches).limit(PLAN_SWITCH).subquery())).scalar_one()
+        match.ids.limit(PLAN_SWITCH).subquery())).scalar_one()
     if limit is None or many < PLAN_SWITCH:
-        return Person.id.in_(select(Charge.person_id).where(matches))
-    return select(Charge.id).where(Charge.person_id == Person.id, matches).exists()
+        return Person.id.in_(select(Charge.person_id).where(Charge.id.in_(match.ids)))
+    return select(Charge.id).where(Charge.person_id == Person.id, match.condition).exists()
 
 
 PLAN_SWITCH = 4000  # about sqrt(100 rows x 100,000 people): see _people_charged
@@ -160,8 +178,8 @@ def list_cases(session: Session, *, person_id: str | None = None, charge: str | 
     if person_id:
         query = query.where(Case.id.in_(cases_of_person(person_id)))
     if charge:
-        query = query.where(select(Charge.id).where(
-            Charge.case_id == Case.id, charge_matches(session, charge)).exists())
+        query = query.where(Case.id.in_(select(Charge.case_id).where(
+            Charge.id.in_(charge_matches(session, charge).ids))))
     if status:
         query = query.where(Case.status == status.lower())
     cases = list(session.scalars(query.limit(limit)))
