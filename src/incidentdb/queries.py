@@ -111,8 +111,12 @@ def _people_charged(session: Session, text: str, limit: int | None) -> Any:
     against one per match, so it wins once matches pass sqrt(limit x people).
     """
     match = charge_matches(session, text)
-    many = session.execute(select(func.count()).select_from(
-        match.ids.limit(PLAN_SWITCH).subquery())).scalar_one()
+    by_offence = select(Charge.id).where(Charge.offence_id.in_(match.offences))
+    many = session.execute(select(func.count()).select_from(  # the index answers this
+        by_offence.limit(PLAN_SWITCH).subquery())).scalar_one()
+    if many < PLAN_SWITCH:  # few by category: count the wording's matches too
+        many = session.execute(select(func.count()).select_from(
+            match.ids.limit(PLAN_SWITCH).subquery())).scalar_one()
     if limit is None or many < PLAN_SWITCH:
         return Person.id.in_(select(Charge.person_id).where(Charge.id.in_(match.ids)))
     return select(Charge.id).where(Charge.person_id == Person.id, match.condition).exists()
@@ -283,7 +287,12 @@ def list_events(session: Session, *, start: date | None = None, end: date | None
     if org_id:
         query = query.where(Event.id.in_(
             select(EventParticipant.event_id).where(EventParticipant.organization_id == org_id)))
-    query = query.order_by(Event.date_start.nulls_last(), Event.date_end.nulls_last(), Event.id)
+    if (start or end) and not include_uncertain:
+        # both bounds are known inside a window: the index's order is the answer
+        query = query.order_by(Event.date_start, Event.date_end, Event.id)
+    else:
+        query = query.order_by(Event.date_start.nulls_last(), Event.date_end.nulls_last(),
+                               Event.id)
     events = list(session.scalars(query.limit(limit)))
     who = _participant_names(session, [e.id for e in events])
     rows = []
