@@ -29,6 +29,7 @@ from incidentdb.models import (
 from incidentdb.queries import (
     _participant_names,
     cases_of_person,
+    events_of_person,
     person_names,
     term_label,
 )
@@ -87,10 +88,7 @@ def person_file(session: Session, person_id: str) -> Row:
             } for s in sentences if s.case_id == case_id],
         })
     events = list(session.scalars(
-        select(Event).where(or_(
-            Event.id.in_(select(EventParticipant.event_id)
-                         .where(EventParticipant.person_id == person_id)),
-            Event.case_id.in_(case_ids)))
+        select(Event).where(Event.id.in_(events_of_person(person_id, case_ids)))
         .order_by(Event.date_start.nulls_last(), Event.date_end.nulls_last(), Event.id)))
     roles = {}
     for event_id, role in session.execute(

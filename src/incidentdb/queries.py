@@ -176,6 +176,17 @@ def cases_of_person(person_id: str) -> Any:
                    select(Sentence.case_id).where(Sentence.person_id == person_id)))
 
 
+def events_of_person(person_id: str, case_ids: Any = None) -> Any:
+    """The ids of the events a person took part in, or that belong to their cases.
+
+    A UNION of two indexed lookups: an OR of the two conditions on events would make
+    PostgreSQL read every event.
+    """
+    cases = cases_of_person(person_id) if case_ids is None else case_ids
+    return (select(EventParticipant.event_id).where(EventParticipant.person_id == person_id)
+            .union(select(Event.id).where(Event.case_id.in_(cases))))
+
+
 def list_cases(session: Session, *, person_id: str | None = None, charge: str | None = None,
                status: str | None = None, limit: int | None = None) -> list[Row]:
     query: Select = select(Case).order_by(Case.id)
@@ -280,10 +291,7 @@ def list_events(session: Session, *, start: date | None = None, end: date | None
     if kind:
         query = query.where(Event.kind == kind.lower())
     if person_id:
-        query = query.where(or_(
-            Event.id.in_(select(EventParticipant.event_id)
-                         .where(EventParticipant.person_id == person_id)),
-            Event.case_id.in_(cases_of_person(person_id))))
+        query = query.where(Event.id.in_(events_of_person(person_id)))
     if org_id:
         query = query.where(Event.id.in_(
             select(EventParticipant.event_id).where(EventParticipant.organization_id == org_id)))

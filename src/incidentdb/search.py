@@ -124,7 +124,9 @@ def titles_matching(session: Session, kind: str, user_text: str) -> Any:
         return text("SELECT NULL AS record_id WHERE 1 = 0").columns(record_id=String)
     if session.get_bind().dialect.name == "postgresql":
         return text(
+            # the indexed document vector finds the candidates; the title alone decides
             "SELECT record_id FROM search_entries WHERE kind = :kind "
+            "AND to_tsvector('simple', title || ' ' || body) @@ to_tsquery('simple', :query) "
             "AND to_tsvector('simple', title) @@ to_tsquery('simple', :query)"
         ).bindparams(kind=kind, query=_tsquery(words)).columns(record_id=String)
     return text(
