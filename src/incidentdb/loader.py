@@ -24,7 +24,7 @@ from incidentdb.bundle import bundled_path
 from incidentdb.reading import Problem, RawRecord, find_data_files, read_file
 from incidentdb.sections import singular
 from incidentdb.validate import Validator
-from incidentdb.writer import OWNER, TableChange
+from incidentdb.writer import OWNER, LoadWriter, TableChange
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -150,8 +150,6 @@ def load_paths(engine: Engine, paths: list[Path] | None = None, *, dry_run: bool
     """Load the files in one transaction (or, with dry_run, only report what would change)."""
     from sqlalchemy.exc import IntegrityError
 
-    from incidentdb.writer import LoadWriter
-
     reading = _Reading(paths or [default_data_path()], progress)
     with engine.connect() as conn:
         transaction = conn.begin()
@@ -183,7 +181,7 @@ def load_paths(engine: Engine, paths: list[Path] | None = None, *, dry_run: bool
     return LoadReport(len(reading.files), reading.records, writer.changes, dry_run)
 
 
-def _check_whole_load(reading: _Reading, writer: Any) -> None:
+def _check_whole_load(reading: _Reading, writer: LoadWriter) -> None:
     """Duplicate ids and references: the checks that need every record written."""
     validator = reading.validator
     for table, number, line, key, first_file, first_line in writer.duplicates():
