@@ -70,3 +70,11 @@ def test_command_on_old_schema_says_how_to_upgrade(migrated_db, run):
     result = run(migrated_db.url, "check")
     assert result.exit_code == 1
     assert "incidentdb db upgrade" in result.output
+
+
+def test_unreachable_database_is_one_error_line(run):
+    result = run("postgresql+psycopg://postgres@127.0.0.1:1/nowhere", "people")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: cannot open the database")
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in result.output

@@ -102,7 +102,8 @@ def database_state(engine: Engine) -> tuple[str | None, bool]:
         message = str(exc.orig)
         if "alembic_version" in message:
             return None, False
-        raise DatabaseError(f"cannot open the database: {message.strip()}") from None
+        one_line = " ".join(message.split())
+        raise DatabaseError(f"cannot open the database: {one_line}") from None
     return revision, has_data
 
 
