@@ -32,14 +32,12 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 from generate import COMPLETE, OFFENCES, generate, person_name  # noqa: E402
 
+from incidentdb.writer import TABLE_ORDER  # noqa: E402
+
 PYTHON = sys.executable
 CLI = [PYTHON, "-m", "incidentdb"]
 # the tables a load writes, in an order that satisfies their references
-LOADED_TABLES = (
-    "sources", "offences", "people", "person_names", "person_occupations", "organizations",
-    "memberships", "cases", "case_defendants", "charges", "sentences", "events",
-    "event_participants", "event_counts", "search_entries",
-)
+LOADED_TABLES = (*TABLE_ORDER, "search_entries")
 
 
 # Runs a command as its only child and prints the child's peak RSS (KiB) last on stderr: a

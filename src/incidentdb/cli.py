@@ -213,18 +213,20 @@ def load(
     import tempfile
 
     from incidentdb import migrate
-    from incidentdb.db import make_engine, require_current_schema, schema_revision
+    from incidentdb.db import check_revision, make_engine, schema_revision
     from incidentdb.loader import LoadError, load_paths
     from incidentdb.output import progress_reporter
 
     engine = make_engine(_db_url(ctx))
     with tempfile.TemporaryDirectory() as scratch:
-        if schema_revision(engine) is None:
+        revision = schema_revision(engine)
+        if revision is None:
             if dry_run:  # nothing may be written, not even a schema: compare with an empty one
                 err("Note: the database has no schema yet; comparing with an empty database.")
                 engine = make_engine(f"sqlite:///{Path(scratch) / 'dry-run.db'}")
             migrate.upgrade(engine.url.render_as_string(hide_password=False))
-        require_current_schema(engine)
+            revision = schema_revision(engine)
+        check_revision(revision)
         try:
             with progress_reporter() as progress:
                 report = load_paths(engine, paths or None, dry_run=dry_run, progress=progress)

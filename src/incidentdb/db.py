@@ -124,6 +124,3 @@ def check_revision(revision: str | None) -> None:
             f"{SCHEMA_REVISION}: run `incidentdb db upgrade`"
         )
 
-
-def require_current_schema(engine: Engine) -> None:
-    check_revision(schema_revision(engine))

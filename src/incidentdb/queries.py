@@ -22,7 +22,6 @@ from incidentdb.models import (
     CaseDefendant,
     Charge,
     Event,
-    EventCount,
     EventParticipant,
     Membership,
     Offence,
@@ -59,10 +58,6 @@ def term_label(kind: str, low: int | None, high: int | None) -> str:
     if low % 12 == 0 and high % 12 == 0:
         return f"{low // 12} to {high // 12} years"
     return f"{months(low)} to {months(high)}"
-
-
-def date_label(row: Any) -> str:
-    return row.date_edtf or "" if row is not None else ""
 
 
 def _like(column: Any, text: str) -> Any:
@@ -406,14 +401,6 @@ def cite(session: Session, record_id: str) -> list[Row]:
                     "source": source.title, "publisher": source.publisher,
                     "url": source.url or "", "excerpt": record.excerpt,
                     "start": record.excerpt_start, "end": record.excerpt_end})
-    return out
-
-
-def count_rows(session: Session, event_ids: list[str]) -> dict[str, list[EventCount]]:
-    out: dict[str, list[EventCount]] = defaultdict(list)
-    for count in session.scalars(select(EventCount).where(EventCount.event_id.in_(event_ids))
-                                 .order_by(EventCount.id)):
-        out[count.event_id].append(count)
     return out
 
 

@@ -146,9 +146,6 @@ COUNT_FIELDS: dict[str, Field] = {
     "excerpt": EXCERPT,
 }
 
-# Load order: a section only refers to sections before it (and to itself).
-LOAD_ORDER = tuple(SECTIONS)
-
 
 def singular(section: str | None) -> str:
     if section in SECTIONS:
