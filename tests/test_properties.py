@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar
+import unicodedata
 from datetime import date
 
 import pytest
@@ -11,6 +12,11 @@ from hypothesis import strategies as st
 
 from incidentdb.dates import SUB_YEAR, DateError, parse_edtf, partial_date
 from incidentdb.names import fold
+
+# zero-width, word joiner, byte-order mark, soft hyphen, and the bidirectional controls
+INVISIBLE_CHARACTERS = {"\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad",
+                        "\u200e", "\u200f", "\u202a", "\u202b", "\u202c", "\u202d",
+                        "\u202e", "\u2066", "\u2067", "\u2068", "\u2069", "\u061c"}
 
 SETTINGS = settings(max_examples=200, deadline=None)
 
@@ -107,6 +113,24 @@ def test_any_text_is_a_date_or_a_date_error(text: str) -> None:
         assert parsed.start is None or parsed.end is None or parsed.start <= parsed.end
 
 
+OTHER_DIGITS = ["٠١٢٣٤٥٦٧٨٩", "۰۱۲۳۴۵۶۷۸۹", "०१२३४५६७८९", "０１２３４５６７８９", "𝟎𝟏𝟐𝟑𝟒𝟓𝟔𝟕𝟖𝟗"]
+
+
+@SETTINGS
+@given(edtf_strings, st.sampled_from(OTHER_DIGITS), st.data())
+def test_a_date_with_any_digit_of_another_script_is_refused(edtf: str, digits: str,
+                                                           data: st.DataObject) -> None:
+    positions = [i for i, ch in enumerate(edtf) if ch.isdigit()]
+    at = data.draw(st.sampled_from(positions))
+    changed = edtf[:at] + digits[int(edtf[at])] + edtf[at + 1:]
+    with pytest.raises(DateError):
+        partial_date(None, 2021, changed)
+    year = edtf[:4]
+    if "/" not in edtf and at < 4:
+        with pytest.raises(DateError):
+            partial_date(f"in {changed[:4]}", int(year))
+
+
 def test_the_last_winter_that_fits_in_a_date_is_refused_cleanly() -> None:
     # winter 9999 runs into February 10000, a year `datetime.date` cannot hold
     with pytest.raises(DateError):
@@ -122,10 +146,11 @@ def test_folding_is_idempotent(text: str) -> None:
     assert fold(fold(text)) == fold(text)
 
 
-# English spelling -> Azerbaijani spelling, unit by unit; digraphs first.
-AZERBAIJANI = {"kh": "x", "sh": "ş", "ch": "ç", "g": "q", "j": "c", "a": "ə", "i": "ı",
-               "u": "ü", "o": "ö"}
-UNITS = ["kh", "sh", "ch", *"abcdefghijklmnopqrstuvwxyz"]
+# English spelling -> Azerbaijani spelling, unit by unit; digraphs first. A letter may have
+# several: g is q (Tofiq) or ğ (Ağayev), a and e are both ə.
+AZERBAIJANI = {"kh": ["x"], "sh": ["ş"], "ch": ["ç"], "gh": ["ğ"], "g": ["q", "ğ"], "j": ["c"],
+               "a": ["ə"], "e": ["ə"], "i": ["ı"], "u": ["ü"], "o": ["ö"]}
+UNITS = ["kh", "sh", "ch", "gh", *"abcdefghijklmnopqrstuvwxyz"]
 
 
 def _capitalised(unit: str) -> str:
@@ -138,8 +163,8 @@ def spellings(draw: st.DrawFn) -> tuple[str, str]:
     english_words, azerbaijani_words = [], []
     for _ in range(draw(st.integers(1, 3))):
         units = draw(st.lists(st.sampled_from(UNITS), min_size=1, max_size=8))
-        swapped = [AZERBAIJANI[u] if u in AZERBAIJANI and draw(st.booleans()) else u
-                   for u in units]
+        swapped = [draw(st.sampled_from(AZERBAIJANI[u])) if u in AZERBAIJANI
+                   and draw(st.booleans()) else u for u in units]
         capital = draw(st.booleans())
         english_words.append((_capitalised(units[0]) if capital else units[0]) + "".join(units[1:]))
         azerbaijani_words.append((_capitalised(swapped[0]) if capital else swapped[0])
@@ -154,6 +179,31 @@ def test_every_spelling_of_a_name_folds_to_one_key(pair: tuple[str, str]) -> Non
     assert fold(azerbaijani) == fold(english), (english, azerbaijani)
 
 
+def _typed_without_accents(name: str, schwa: str) -> str:
+    """As typed on a keyboard without accents: marks dropped (ş s, ç c, ğ g), ı i, ə e or a."""
+    bare = "".join(c for c in unicodedata.normalize("NFD", name) if not unicodedata.combining(c))
+    return bare.translate(str.maketrans({"ı": "i", "ə": schwa, "Ə": schwa.upper()}))
+
+
+@SETTINGS
+@given(spellings(), st.sampled_from(["e", "a"]))
+def test_a_name_typed_decomposed_or_without_accents_folds_to_its_key(
+        pair: tuple[str, str], schwa: str) -> None:
+    english, azerbaijani = pair
+    key = fold(english)
+    assert fold(unicodedata.normalize("NFD", azerbaijani)) == key, (english, azerbaijani)
+    assert fold(_typed_without_accents(azerbaijani, schwa)) == key, (english, azerbaijani)
+
+
+@SETTINGS
+@given(spellings(), st.sampled_from(sorted(INVISIBLE_CHARACTERS)), st.data())
+def test_invisible_characters_do_not_change_the_key(pair: tuple[str, str], invisible: str,
+                                                    data: st.DataObject) -> None:
+    english, azerbaijani = pair
+    at = data.draw(st.integers(0, len(azerbaijani)))
+    assert fold(azerbaijani[:at] + invisible + azerbaijani[at:]) == fold(english)
+
+
 @pytest.mark.parametrize(("english", "azerbaijani"), [
     ("Tofig Yagublu", "Tofiq Yaqublu"),
     ("Bakhtiyar Hajiyev", "Bəxtiyar Hacıyev"),
@@ -161,6 +211,11 @@ def test_every_spelling_of_a_name_folds_to_one_key(pair: tuple[str, str]) -> Non
     ("Ali Karimli", "Əli Kərimli"),
     ("Shahin Chobanov", "Şahin Çobanov"),
     ("Umud Gojayev", "Ümüd Qocayev"),
+    ("Aghayev", "Ağayev"),
+    ("Agayev", "Ağayev"),
+    ("Elchin Hasanzade", "Elçin Həsənzadə"),
+    ("Elcin Hesenzade", "Elçin Həsənzadə"),
+    ("Sahla Humbetova", "Şahla Hümbətova"),
 ])
 def test_known_spellings_fold_together(english: str, azerbaijani: str) -> None:
     assert fold(english) == fold(azerbaijani)

@@ -67,8 +67,9 @@ def _last_day(year: int, month: int) -> date:
 
 def _single_bounds(edtf: str) -> tuple[date, date, str]:
     """Bounds and precision of one EDTF date (no interval)."""
-    m = re.fullmatch(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?", edtf)
+    m = re.fullmatch(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?", edtf)
     if not m:
+        _refuse_other_digits(edtf, "EDTF date")
         raise DateError(f"not an EDTF date: {edtf!r}")
     year = int(m[1])
     if year < 1:
@@ -96,6 +97,28 @@ def _single_bounds(edtf: str) -> tuple[date, date, str]:
     return exact, exact, "day"
 
 
+def _refuse_other_digits(text: str, what: str) -> None:
+    """DateError naming the first digit that is not ASCII 0-9, if there is one.
+
+    Python's `\\d` and `int()` accept every script's digits ("٢٠٢١" is 2021): a date
+    written so would be stored and exported as written, and compare unlike its value.
+    """
+    for ch in text:
+        if ch.isdigit() and not "0" <= ch <= "9":
+            raise DateError(f"{what} {text!r} has a digit that is not ASCII 0-9: {ch!r} "
+                            f"(U+{ord(ch):04X})")
+
+
+def ascii_whole_number(text: str) -> int:
+    """The value of a whole number written in ASCII digits 0-9 only; ValueError otherwise.
+
+    For command-line options (years, limits): `int()` alone would take "٢٠٢١" or "2_021".
+    """
+    if not re.fullmatch(r"[0-9]+", text or ""):
+        raise ValueError(f"not a whole number in digits 0-9: {text!r}")
+    return int(text)
+
+
 def parse_edtf(edtf: str) -> tuple[date | None, date | None, str]:
     """Return (start, end, precision) of an EDTF string from our subset."""
     if not isinstance(edtf, str) or not edtf:
@@ -115,6 +138,8 @@ def parse_edtf(edtf: str) -> tuple[date | None, date | None, str]:
 _MONTH = "(" + "|".join(MONTHS) + ")"
 _LEAD = r"(?:(?:also\s+)?(?:in|on|during|by)\s+|(throughout)\s+)?"
 _TAIL = r"(?:\s+alone)?\.?"
+_YEAR = r"([0-9]{4})"  # ASCII digits only: `\d` would take "٢٠٢١"
+_AND_YEAR = r"(?:\s+" + _YEAR + ")?"
 
 
 def edtf_of_phrase(phrase: str, default_year: int) -> tuple[str, bool] | None:
@@ -134,17 +159,17 @@ def edtf_of_phrase(phrase: str, default_year: int) -> tuple[str, bool] | None:
     def year_of(group: str | None) -> int:
         return int(group) if group else default_year
 
-    if m2 := re.fullmatch(_MONTH + r"\s+(\d{1,2})(?:,?\s+(\d{4}))?", body):
+    if m2 := re.fullmatch(_MONTH + r"\s+([0-9]{1,2})(?:,?\s+" + _YEAR + ")?", body):
         month, day, year = MONTHS[m2[1]], int(m2[2]), year_of(m2[3])
         return f"{year:04d}-{month:02d}-{day:02d}", throughout
-    if m2 := re.fullmatch(_MONTH + r"(?:\s+(\d{4}))?", body):
+    if m2 := re.fullmatch(_MONTH + _AND_YEAR, body):
         return f"{year_of(m2[2]):04d}-{MONTHS[m2[1]]:02d}", throughout
-    if m2 := re.fullmatch(_MONTH + r"\s+(?:and|to|through)\s+" + _MONTH + r"(?:\s+(\d{4}))?", body):
+    if m2 := re.fullmatch(_MONTH + r"\s+(?:and|to|through)\s+" + _MONTH + _AND_YEAR, body):
         year = year_of(m2[3])
         return f"{year:04d}-{MONTHS[m2[1]]:02d}/{year:04d}-{MONTHS[m2[2]]:02d}", throughout
-    if m2 := re.fullmatch(r"(\d{4})", body):
+    if m2 := re.fullmatch(_YEAR, body):
         return m2[1], throughout
-    if m2 := re.fullmatch(r"(early|first half of|late|second half of)\s+(\d{4})", body):
+    if m2 := re.fullmatch(r"(early|first half of|late|second half of)\s+" + _YEAR, body):
         half = 40 if m2[1] in ("early", "first half of") else 41
         return f"{m2[2]}-{half}", throughout
     return None
@@ -164,6 +189,7 @@ def partial_date(text: str | None, default_year: int, edtf: str | None = None) -
                 )
             edtf = derived_edtf
         elif edtf is None:
+            _refuse_other_digits(text, "date phrase")
             raise DateError(f"date phrase {text!r} is not understood: give its edtf form too")
         throughout = throughout or text.lower().lstrip().startswith("throughout")
     if edtf is None:
@@ -174,7 +200,7 @@ def partial_date(text: str | None, default_year: int, edtf: str | None = None) -
 
 def month_bounds(month: str) -> tuple[date, date]:
     """First and last day of a `YYYY-MM` month; DateError for anything else."""
-    if not re.fullmatch(r"\d{4}-\d{2}", month or ""):
+    if not re.fullmatch(r"[0-9]{4}-[0-9]{2}", month or ""):
         raise DateError(f"not a month (YYYY-MM): {month!r}")
     start, end, _ = _single_bounds(month)
     return start, end

@@ -11,10 +11,13 @@ quoted, so quotes, parentheses and operators never reach the query language.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import String, text
+
+from incidentdb.names import without_invisible
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -61,8 +64,13 @@ def documents(table_name: str, rows: list[dict]) -> list[tuple[str, str, str, st
 
 
 def literal_words(user_text: str) -> list[str]:
-    """The words of the user's text, with every operator character dropped."""
-    return re.findall(r"[^\W_]+", user_text)
+    """The words of the user's text, with every operator character dropped.
+
+    Invisible characters (a zero-width space pasted from a web page) are removed, not
+    taken as word breaks, and the text is composed (NFC) as stored text is, so a word
+    typed with a combining accent meets the same word written with a precomposed one.
+    """
+    return re.findall(r"[^\W_]+", unicodedata.normalize("NFC", without_invisible(user_text)))
 
 
 def _fts5_match(words: list[str], column: str | None = None) -> str:

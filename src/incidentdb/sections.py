@@ -15,7 +15,7 @@ from incidentdb import vocabulary as v
 @dataclass(frozen=True)
 class Field:
     kind: str  # slug, text, name, int, iso-date, date, choice, choices, ref, refs, names,
-    #            term, qualified-count, participants, counts, sha256
+    #            term, qualified-count, participants, counts, sha256, occurrence
     required: bool = False
     choices: tuple[str, ...] = ()
     ref: str | None = None  # the section a `ref`/`refs` field points to
@@ -32,6 +32,11 @@ class Section:
 
 ID = Field("slug", required=True)
 EXCERPT = Field("text", required=True)
+# Which occurrence of its excerpt in the source a record means (from 1), when the excerpt
+# occurs more than once: the loader refuses an ambiguous excerpt without it.
+OCCURRENCE = Field("occurrence")
+# What every section with evidence holds besides its own fields.
+EVIDENCE_FIELDS: dict[str, Field] = {"excerpt": EXCERPT, "occurrence": OCCURRENCE}
 DATE = Field("date")
 
 
@@ -133,6 +138,7 @@ PARTICIPANT_FIELDS: dict[str, Field] = {
     "group": Field("text", column="group_description"),
     "role": Field("choice", required=True, choices=v.PARTICIPANT_ROLES),
     "excerpt": Field("text"),
+    "occurrence": OCCURRENCE,  # of the participant's own excerpt
 }
 
 COUNT_FIELDS: dict[str, Field] = {
@@ -144,6 +150,7 @@ COUNT_FIELDS: dict[str, Field] = {
     "minimum": Field("int"),
     "maximum": Field("int"),
     "excerpt": EXCERPT,
+    "occurrence": OCCURRENCE,
 }
 
 

@@ -13,6 +13,7 @@ import bisect
 import functools
 import hashlib
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -20,18 +21,30 @@ from typing import Any
 
 from incidentdb import vocabulary as v
 from incidentdb.dates import DateError, partial_date
-from incidentdb.names import fold
+from incidentdb.names import INVISIBLE, fold, id_words
 from incidentdb.reading import LINE_KEY, Problem, RawRecord
-from incidentdb.sections import COUNT_FIELDS, PARTICIPANT_FIELDS, SECTIONS, Field
+from incidentdb.sections import (
+    COUNT_FIELDS,
+    EVIDENCE_FIELDS,
+    PARTICIPANT_FIELDS,
+    SECTIONS,
+    Field,
+)
 
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 MAX_TEXT = 20_000
 MAX_NUMBER = 1_000_000_000  # well inside a 32-bit INTEGER column, even after `more-than` adds 1
 # C0 and C1 control characters (tab and newline allowed in text, not in names)
 _SURROGATE = re.compile(r"[\ud800-\udfff]")  # half of a UTF-16 pair (JSON "\ud83d"): not text
-# one scan for anything a text may not hold; the message then says which it was
-_NOT_TEXT = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
-_NOT_NAME = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+# one scan for anything a text may not hold; the message then says which it was. Invisible
+# characters (zero-width, bidirectional controls: names.INVISIBLE) would make two values
+# that look the same differ, or a value read in another order than it is stored.
+_INVISIBLE_CLASS = INVISIBLE.pattern[1:-1]
+_NOT_TEXT = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff" + _INVISIBLE_CLASS + "]")
+_NOT_NAME = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff" + _INVISIBLE_CLASS + "]")
+MAX_OCCURRENCES = 1000  # occurrences of one excerpt counted; `occurrence: N` at most this
+SHOWN_OFFSETS = 10  # offsets of an ambiguous excerpt's occurrences named in its message
+_REMEMBERED = 200_000  # excerpt positions SourceText remembers before it forgets them all
 TEXT_KINDS = frozenset({"text", "name", "slug", "sha256", "choice", "ref"})
 NAME_KINDS = frozenset({"name", "slug", "ref"})
 
@@ -50,7 +63,8 @@ class SourceText:
     folded: str = ""
     # where each run of white space starts: (in the folded text, in the original, its length)
     _runs: list[tuple[int, int, int]] = field(default_factory=list, repr=False)
-    _found: dict[str, tuple[int, int] | None] = field(default_factory=dict, repr=False)
+    _found: dict[str, tuple[int, ...]] = field(default_factory=dict, repr=False)
+    _remembered: int = field(default=0, repr=False)  # positions held in _found, plus entries
 
     def __post_init__(self) -> None:
         parts: list[str] = []
@@ -75,22 +89,62 @@ class SourceText:
             return original_at
         return original_at + length + (folded_index - folded_at - 1)
 
-    def locate(self, excerpt: str) -> tuple[int, int] | None:
-        """Offsets of the excerpt's first occurrence (white space folded), or None.
+    def occurrences(self, excerpt: str) -> tuple[int, ...]:
+        """Where the excerpt starts in the folded text, every time it occurs (overlapping
+        occurrences too), up to MAX_OCCURRENCES + 1 of them; () when it does not occur.
 
-        Bulk data quotes the same passages many times: answers are remembered, up to
-        a bound, so memory stays constant.
+        Bulk data quotes the same passages many times: answers are remembered, up to a
+        bound on the positions held, so memory stays constant.
         """
-        if excerpt in self._found:
-            return self._found[excerpt]
+        found = self._found.get(excerpt)
+        if found is not None:
+            return found
         needle = " ".join(excerpt.split())
+        positions: list[int] = []
         at = self.folded.find(needle) if needle else -1
-        span = None if at < 0 else (self._original(at),
-                                    self._original(at + len(needle) - 1) + 1)
-        if len(self._found) >= 100_000:
+        while at >= 0 and len(positions) <= MAX_OCCURRENCES:
+            positions.append(at)
+            at = self.folded.find(needle, at + 1)
+        if self._remembered + len(positions) + 1 > _REMEMBERED:
             self._found.clear()
-        self._found[excerpt] = span
-        return span
+            self._remembered = 0
+        self._found[excerpt] = found = tuple(positions)
+        self._remembered += len(found) + 1
+        return found
+
+    def span(self, excerpt: str, position: int) -> tuple[int, int]:
+        """Offsets in the original text of the excerpt found at `position` of the folded."""
+        length = len(" ".join(excerpt.split()))
+        return self._original(position), self._original(position + length - 1) + 1
+
+    def locate(self, excerpt: str, occurrence: int | None = None) -> tuple[int, int] | None:
+        """Offsets of the excerpt (white space folded): of its only occurrence, or of the
+        one numbered `occurrence` (from 1). None when it is not there; `Ambiguous` when it
+        occurs more than once and no occurrence is given."""
+        positions = self.occurrences(excerpt)
+        if occurrence is None:
+            if len(positions) > 1:
+                raise Ambiguous(self, excerpt, positions)
+            occurrence = 1
+        if not 1 <= occurrence <= len(positions):
+            return None
+        return self.span(excerpt, positions[occurrence - 1])
+
+
+class Ambiguous(Invalid):
+    """An excerpt that occurs more than once in its source, with no occurrence given:
+    taking the first would silently cite a passage the record may not be about."""
+
+    def __init__(self, source: SourceText, excerpt: str, positions: tuple[int, ...]) -> None:
+        shown = [str(source.span(excerpt, p)[0]) for p in positions[:SHOWN_OFFSETS]]
+        if len(positions) > SHOWN_OFFSETS:
+            shown.append("…")
+        times = (f"more than {MAX_OCCURRENCES}" if len(positions) > MAX_OCCURRENCES
+                 else str(len(positions)))
+        super().__init__(f"excerpt occurs {times} times in source {source.id!r} "
+                         f"(at {', '.join(shown)}): make it longer or give `occurrence: N`: "
+                         f"{_shorten(excerpt)!r}")
+        self.positions = positions
 
 
 # A row to write: its table, its columns, and the line of the data file it came from.
@@ -98,7 +152,7 @@ Emitted = tuple[str, dict[str, Any], int]
 
 
 def _slug_of(text: str) -> str:
-    return "-".join(fold(text).split())[:120] or "x"
+    return "-".join(id_words(text).split())[:120] or "x"
 
 
 class Validator:
@@ -157,6 +211,8 @@ class Validator:
                 raise Invalid(f"{name} is too long ({len(value)} characters, at most {MAX_TEXT})")
             elif _SURROGATE.search(value):
                 raise Invalid(f"{name} contains half of a UTF-16 surrogate pair")
+            elif INVISIBLE.search(value):
+                raise Invalid(_invisible(value, name))
             elif (_NOT_NAME if kind in NAME_KINDS else _NOT_TEXT).search(value):
                 raise Invalid(f"{name} contains a control character")
         if kind == "slug" and not SLUG.fullmatch(value):
@@ -172,10 +228,18 @@ class Validator:
                 raise Invalid(f"{name} must not be negative ({value})")
             if value > MAX_NUMBER:
                 raise Invalid(f"{name} is too large ({value}, at most {MAX_NUMBER})")
+        if kind == "occurrence":
+            if isinstance(value, bool) or not isinstance(value, int):
+                raise Invalid(f"{name} must be a whole number (1 for the first), not {value!r}")
+            if not 1 <= value <= MAX_OCCURRENCES:
+                raise Invalid(f"{name} must be from 1 to {MAX_OCCURRENCES}, not {value}")
         if kind == "iso-date":
             if isinstance(value, date):
                 return value
             try:
+                # fromisoformat alone also takes 20210308 and 2021-W01-1
+                if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", str(value)):
+                    raise ValueError(value)
                 return date.fromisoformat(str(value))
             except ValueError:
                 raise Invalid(f"{name} {value!r} is not a date (YYYY-MM-DD)") from None
@@ -216,6 +280,8 @@ class Validator:
             text, edtf = value.get("text"), value.get("edtf")
             if edtf is not None and not isinstance(edtf, str):
                 raise Invalid(f"{name} edtf must be a quoted string, not {edtf!r}")
+            if edtf is not None and INVISIBLE.search(edtf):
+                raise Invalid(_invisible(edtf, f"{name} edtf"))
             if text is not None and not isinstance(text, str):
                 raise Invalid(f"{name} text must be text")
         elif isinstance(value, (date, int)) and not isinstance(value, bool):
@@ -296,11 +362,11 @@ class Validator:
             elif self._source_missing(record, source_id):
                 self._problem(record, f"source {source_id!r} is not loaded")
             return None
-        fields = dict(section.fields, excerpt=Field("text", required=True))
+        fields = dict(section.fields, **EVIDENCE_FIELDS)
         row = self._record(record, fields, source.events_year)
         if row is None:
             return None
-        evidence = self._evidence(record, source, row.pop("excerpt"))
+        evidence = self._evidence(record, source, row.pop("excerpt"), row.pop("occurrence", None))
         if evidence is None:
             return None
         row.update(evidence)
@@ -357,11 +423,22 @@ class Validator:
         return row if ok else None
 
     def _evidence(self, record: RawRecord, source: SourceText, excerpt: str,
-                  record_id: str | None = None) -> dict[str, Any] | None:
-        span = source.locate(excerpt)
+                  occurrence: int | None, record_id: str | None = None,
+                  ) -> dict[str, Any] | None:
+        """Where the excerpt stands: its only occurrence, or the one the record names."""
+        try:
+            span = source.locate(excerpt, occurrence)
+        except Ambiguous as exc:
+            self._problem(record, str(exc), record_id)
+            return None
         if span is None:
-            self._problem(record, f"excerpt not found in source {source.id!r}: "
-                                  f"{_shorten(excerpt)!r}", record_id)
+            times = len(source.occurrences(excerpt))
+            if times:
+                self._problem(record, f"excerpt occurs {times} time(s) in source {source.id!r}"
+                                      f", not {occurrence}: {_shorten(excerpt)!r}", record_id)
+            else:
+                self._problem(record, f"excerpt not found in source {source.id!r}: "
+                                      f"{_shorten(excerpt)!r}", record_id)
             return None
         return {"source_id": source.id, "excerpt": excerpt,
                 "excerpt_start": span[0], "excerpt_end": span[1]}
@@ -421,8 +498,16 @@ class Validator:
             self._problem(sub, "a participant needs exactly one of person, organization, group",
                           event_id)
             return None
-        excerpt = row.pop("excerpt", None) or event["excerpt"]
-        evidence = self._evidence(sub, source, excerpt, event_id)
+        excerpt, occurrence = row.pop("excerpt", None), row.pop("occurrence", None)
+        if excerpt is None:
+            if occurrence is not None:
+                self._problem(sub, "occurrence needs the participant's own excerpt", event_id)
+                return None
+            # the event's evidence, where it was found (even by its `occurrence`)
+            evidence: dict[str, Any] | None = {
+                k: event[k] for k in ("source_id", "excerpt", "excerpt_start", "excerpt_end")}
+        else:
+            evidence = self._evidence(sub, source, excerpt, occurrence, event_id)
         if evidence is None:
             return None
         key = row[who[0]] if who[0] != "group_description" else _slug_of(row[who[0]])
@@ -453,7 +538,8 @@ class Validator:
         if low is not None and high is not None and low > high:
             self._problem(sub, f"count minimum {low} is above its maximum {high}", event_id)
             return None
-        evidence = self._evidence(sub, source, row.pop("excerpt"), event_id)
+        evidence = self._evidence(sub, source, row.pop("excerpt"), row.pop("occurrence", None),
+                                  event_id)
         if evidence is None:
             return None
         row.update(evidence)
@@ -491,6 +577,14 @@ def _column_limits(table: str) -> tuple[tuple[str, int], ...]:
 
     columns = Base.metadata.tables[table].columns
     return tuple((c.key, c.type.length) for c in columns if getattr(c.type, "length", None))
+
+
+def _invisible(value: str, name: str) -> str:
+    """The message for a value holding an invisible character: which one, by code point."""
+    found = INVISIBLE.search(value)
+    ch = found[0] if found else "\ufffd"
+    return (f"{name} contains an invisible character U+{ord(ch):04X} "
+            f"({unicodedata.name(ch, 'unnamed')}): remove it")
 
 
 def _items(value: Any) -> list[Any]:
