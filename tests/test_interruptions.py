@@ -317,3 +317,12 @@ def test_export_interrupted_with_ctrl_c_cleans_up(large_db, tmp_path):
     assert code != 0
     assert temporary == []
     assert "Traceback" not in stderr, stderr
+
+
+def test_export_interrupted_with_sigterm_cleans_up_as_ctrl_c_does(large_db, tmp_path):
+    """`kill PID` (a service stopping, a CI timeout) takes Ctrl-C's path: the file being
+    written is removed, and the exit code is the shell's for SIGTERM (128 + 15)."""
+    code, stderr, temporary = _interrupted_export(large_db, tmp_path, signal.SIGTERM)
+    assert code == 128 + signal.SIGTERM, (code, stderr)
+    assert temporary == []
+    assert stderr == ""

@@ -7,6 +7,7 @@ that need them, so `incidentdb --help` answers at once.
 from __future__ import annotations
 
 import functools
+import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -38,12 +39,42 @@ class UserError(Exception):
     """A mistake the user can fix: said in one line on stderr, exit code 1."""
 
 
+QUOTED_INPUT_MAX = 200  # characters of user input an error message quotes
+MESSAGE_MAX = 1000  # characters of any one message line
+_QUOTED = re.compile(r"""'(?:[^'\\]|\\.)*+'|"(?:[^"\\]|\\.)*+\"""")
+
+
+def clip(text: str, limit: int = QUOTED_INPUT_MAX) -> str:
+    """The text, cut to `limit` characters and marked with '…', so that a
+    10,000-character input does not become a 10,000-character error line."""
+    return text if len(text) <= limit else f"{text[:limit]}…"
+
+
+def clip_quoted(message: str) -> str:
+    """The message with every quoted value longer than QUOTED_INPUT_MAX cut.
+
+    Errors quote what the user typed (`no person matches '…'`), and some of them are
+    written below the CLI (lookup, validation), so the cut is made where they are
+    printed. A line still too long is cut as a whole.
+    """
+    def cut(match: re.Match[str]) -> str:
+        quoted = match.group(0)
+        return f"{quoted[0]}{clip(quoted[1:-1])}{quoted[0]}"
+
+    return clip(_QUOTED.sub(cut, message), MESSAGE_MAX)
+
+
 def err(message: str) -> None:
-    typer.echo(message, err=True)
+    """One line on stderr; values quoted in it are cut to about 200 characters."""
+    typer.echo(clip_quoted(message), err=True)
 
 
 def user_errors(function: F) -> F:
-    """Turn the library's user-facing errors into one line on stderr and exit code 1."""
+    """Turn the library's user-facing errors into one line on stderr and exit code 1.
+
+    The command's output is flushed here, inside the error path, so that a full disk
+    or a closed stdout is seen now, not as a traceback at interpreter shutdown.
+    """
 
     @functools.wraps(function)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -51,13 +82,17 @@ def user_errors(function: F) -> F:
         from incidentdb.db import DatabaseError
 
         try:
-            return function(*args, **kwargs)
+            result = function(*args, **kwargs)
+            sys.stdout.flush()
+            return result
         except (UserError, DatabaseError, DateError) as exc:
             err(f"Error: {exc}")
             raise typer.Exit(1) from None
         except BrokenPipeError:
             _quiet_broken_pipe()
         except Exception as exc:  # a database that went away, a full disk...
+            if _is_output_error(exc):
+                _output_failed(exc)  # type: ignore[arg-type]
             if _is_database_error(exc):
                 err(f"Error: database: {_first_line(exc)}")
                 raise typer.Exit(1) from None
@@ -77,11 +112,38 @@ def _first_line(exc: Exception) -> str:
 
 def _quiet_broken_pipe() -> None:
     """A reader that went away (`| head`) is not an error: end quietly."""
+    _discard_output()
+    raise typer.Exit(0)
+
+
+def _is_output_error(exc: BaseException) -> bool:
+    """A write to stdout failed (a full disk, an I/O error).
+
+    Files the commands open report their name in the error; writes to an open stream
+    (stdout, and the files an export writes, whose errors it reports itself) do not.
+    """
+    return isinstance(exc, OSError) and exc.filename is None and exc.errno is not None
+
+
+def _output_failed(exc: OSError) -> None:
+    """One line on stderr and exit code 1; what stdout still holds is dropped, so that
+    Python does not fail again, with a traceback, when it flushes stdout at exit."""
+    err(f"Error: cannot write the output: {exc.strerror or exc}")
+    _discard_output()
+    raise typer.Exit(1)
+
+
+def _discard_output() -> None:
+    """Point stdout at the null device, so that what it still buffers goes nowhere."""
     import os
 
+    try:
+        fileno = sys.stdout.fileno()
+    except (OSError, ValueError, AttributeError):  # in-process (CliRunner): nothing to drop
+        return
     devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, sys.stdout.fileno())
-    raise typer.Exit(0)
+    os.dup2(devnull, fileno)
+    os.close(devnull)
 
 
 @app.callback()
@@ -274,5 +336,85 @@ from incidentdb.cli_export import export_command  # noqa: E402
 app.command("export")(export_command)
 
 
+EXIT_TERMINATED = 128 + 15  # what a shell reports for a process ended by SIGTERM
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised where Ctrl-C raises KeyboardInterrupt, so that both clean up alike."""
+
+
+_terminated: list[int] = []  # the SIGTERMs received
+
+
+def _terminate(signum: int, frame: Any) -> None:
+    import signal
+
+    _terminated.append(signum)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)  # a second SIGTERM must not cut the clean-up
+    raise Terminated
+
+
+def _undecodable_argument(arguments: list[str]) -> int | None:
+    """The position (from 1) of the first argument that is not valid UTF-8, or None.
+
+    Python passes such bytes on as lone surrogates, which no database accepts."""
+    for position, argument in enumerate(arguments, 1):
+        try:
+            argument.encode("utf-8")
+        except UnicodeEncodeError:
+            return position
+    return None
+
+
+def _usage_error(exc: Exception) -> bool:
+    """A usage error of typer's parser (unknown option, bad value): it can show itself."""
+    return callable(getattr(exc, "show", None)) and isinstance(getattr(exc, "exit_code", None),
+                                                                 int)
+
+
 def main() -> None:
-    app(prog_name="incidentdb")
+    """The console script.
+
+    Around the app: arguments must be UTF-8; SIGTERM takes Ctrl-C's path (temporary
+    files removed) and exits 143; usage errors quote at most about 200 characters of
+    input; and stdout is flushed here, so that an unwritable output is one error line,
+    not a traceback at interpreter shutdown.
+    """
+    import signal
+
+    position = _undecodable_argument(sys.argv[1:])
+    if position is not None:
+        err(f"Error: argument {position} is not valid UTF-8")
+        sys.exit(2)
+    signal.signal(signal.SIGTERM, _terminate)
+    try:
+        code = app(prog_name="incidentdb", standalone_mode=False)
+    except Terminated:
+        code = EXIT_TERMINATED
+    except typer.Abort:
+        err("Aborted!")
+        code = 1
+    except OSError as exc:  # help or a usage message that could not be written
+        if not _is_output_error(exc):
+            raise
+        err(f"Error: cannot write the output: {exc.strerror or exc}")
+        _discard_output()
+        code = 1
+    except Exception as exc:
+        if not _usage_error(exc):
+            raise
+        if isinstance(getattr(exc, "message", None), str):
+            exc.message = clip_quoted(exc.message)  # type: ignore[attr-defined]
+        exc.show()  # type: ignore[attr-defined]
+        code = exc.exit_code  # type: ignore[attr-defined]
+    if _terminated:
+        code = EXIT_TERMINATED  # typer turned the SIGTERM's KeyboardInterrupt into exit 130
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _discard_output()
+    except OSError as exc:
+        err(f"Error: cannot write the output: {exc.strerror or exc}")
+        _discard_output()
+        code = code or 1
+    sys.exit(code if isinstance(code, int) else 0)

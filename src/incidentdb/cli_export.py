@@ -48,6 +48,8 @@ def export_command(
     from incidentdb import export
 
     fmt_name = fmt.value
+    if not out.strip():  # "" would be the current folder: say where, never guess
+        raise typer.BadParameter("give a folder, or '-' for stdout", param_hint="--out")
     if fmt_name == "ftm" and tables:
         raise typer.BadParameter("ftm exports every table as entities: name no table",
                                  param_hint="--format")

@@ -4,7 +4,7 @@ search, stats, cite. Each parses its arguments, asks `queries`/`casefile`, rende
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from enum import StrEnum
@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from incidentdb.cli import UserError, app, err, open_engine, user_errors
+from incidentdb.cli import UserError, app, clip, err, open_engine, user_errors
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -26,17 +26,83 @@ class Format(StrEnum):
 
 
 DEFAULT_TABLE_ROWS = 100
+# Bounds on what a user types, so that no query spends more than about a second of
+# database time whatever its input (43,000 search words once took minutes on SQLite
+# and exhausted PostgreSQL's stack). Documented in the README's Guarantees.
+MAX_LIMIT = 1_000_000_000  # rows; every database accepts it as a LIMIT
+MAX_SEARCH_LIMIT = 1000
+TEXT_MAX_CHARACTERS = 200  # any name, id, charge, kind or search text
+TEXT_MAX_WORDS = 32
+TEXT_BOUNDS = f"at most {TEXT_MAX_CHARACTERS} characters and {TEXT_MAX_WORDS} words"
+
+
+def whole_number(low: int, high: int) -> Callable[[str | int], int]:
+    """A parser for an option taking a whole number, in ASCII digits, from low to high.
+
+    The default int type calls int(), which also takes other scripts' digits (١٠),
+    signs, underscores and numbers too large for any database; a number a user types
+    must be the one they see.
+    """
+    def parse(value: str | int) -> int:
+        if isinstance(value, int):  # a default, not typed
+            return value
+        if not re.fullmatch(r"[0-9]+", value):
+            raise typer.BadParameter(
+                f"{clip(value)!r} is not a whole number written in digits 0-9")
+        digits = value.lstrip("0") or "0"
+        if len(digits) > len(str(high)) or not low <= int(digits) <= high:
+            raise typer.BadParameter(f"{clip(value)} is out of range: from {low} to {high:,}")
+        return int(digits)
+
+    return parse
+
+
+def _words(value: str) -> int:
+    """How many words a query will look up: by spaces, and by word characters after
+    compatibility decomposition (one character such as U+FDFA unfolds into four words)."""
+    import unicodedata
+
+    decomposed = unicodedata.normalize("NFKD", value)
+    return max(len(value.split()), len(re.findall(r"[^\W_]+", decomposed)))
+
+
+def bounded_text(what: str) -> Callable[[str], str]:
+    """A parser for free text (a name, words, an id): a usage error past the bounds."""
+    def parse(value: str) -> str:
+        words = _words(value)
+        if words > TEXT_MAX_WORDS:
+            raise typer.BadParameter(
+                f"{what} is too long: {words:,} words, at most {TEXT_MAX_WORDS}")
+        if len(value) > TEXT_MAX_CHARACTERS:
+            raise typer.BadParameter(f"{what} is too long: {len(value):,} characters, "
+                                     f"at most {TEXT_MAX_CHARACTERS}")
+        return value
+
+    return parse
+
+
 FormatOption = Annotated[Format, typer.Option(
     "--format", "-f", help="Output: a table, or csv/json/ndjson for scripts (to stdout).")]
 PersonOption = Annotated[str | None, typer.Option(
-    "--person", help="A person's name, as you know it (any spelling, or a part).")]
+    "--person", parser=bounded_text("--person"), metavar="NAME",
+    help=f"A person's name, as you know it (any spelling, or a part); {TEXT_BOUNDS}.")]
 OrgOption = Annotated[str | None, typer.Option(
-    "--org", help="An organization's name or short name (APFP).")]
+    "--org", parser=bounded_text("--org"), metavar="NAME",
+    help=f"An organization's name or short name (APFP); {TEXT_BOUNDS}.")]
 LimitOption = Annotated[int | None, typer.Option(
-    "--limit", min=0, help="Show at most N rows (0: all). Default: 100 in a table, all in "
-    "csv/json/ndjson.")]
+    "--limit", parser=whole_number(0, MAX_LIMIT), metavar="N",
+    help=f"Show at most N rows (0: all; at most {MAX_LIMIT:,}). Default: 100 in a table, "
+    "all in csv/json/ndjson.")]
 ChargeOption = Annotated[str | None, typer.Option(
-    "--charge", help="Text of an offence or of the report's wording ('covid', 'drug').")]
+    "--charge", parser=bounded_text("--charge"), metavar="TEXT",
+    help=f"Text of an offence or of the report's wording ('covid', 'drug'); {TEXT_BOUNDS}.")]
+YearOption = Annotated[int | None, typer.Option(
+    "--year", parser=whole_number(1, 9999), metavar="YYYY", help="Events within this year.")]
+
+
+def _kind_option(help_text: str) -> object:
+    return typer.Option("--kind", parser=bounded_text("--kind"), metavar="TEXT",
+                        help=f"{help_text}; {TEXT_BOUNDS}.")
 
 
 @contextmanager
@@ -74,15 +140,25 @@ def _shown(rows: list, fetch: int | None) -> list:
 
 
 def _month(value: str | None) -> str | None:
-    if value is not None and not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", value):
-        raise typer.BadParameter(f"{value!r} is not a month: use YYYY-MM, e.g. 2021-06")
+    # [0-9], not \d: \d also takes other scripts' digits (٢٠٢١-٠٦)
+    if value is not None and not re.fullmatch(r"[0-9]{4}-(0[1-9]|1[0-2])", value):
+        raise typer.BadParameter(f"{clip(value)!r} is not a month: use YYYY-MM, e.g. 2021-06")
     return value
+
+
+def _ascii_date(value: str) -> None:
+    """Dates on the command line are written in ASCII (digits 0-9), as in the data."""
+    if not value.isascii() or len(value) > 32:
+        raise typer.BadParameter(
+            f"{clip(value)!r} is not a date: use YYYY, YYYY-MM or YYYY-MM-DD in digits 0-9")
 
 
 def _day(value: str | None) -> date | None:
     if value is None:
         return None
     from incidentdb.dates import DateError, parse_edtf
+
+    _ascii_date(value)
 
     try:
         start, _end, _ = parse_edtf(value)
@@ -94,7 +170,9 @@ def _day(value: str | None) -> date | None:
 @app.command("person")
 @user_errors
 def person(ctx: typer.Context,
-           name: Annotated[str, typer.Argument(help="The name as you know it.")],
+           name: Annotated[str, typer.Argument(
+               metavar="NAME", parser=bounded_text("the name"),
+               help=f"The name as you know it; {TEXT_BOUNDS}.")],
            fmt: FormatOption = Format.table) -> None:
     """Everything about one person: names, memberships, cases, charges, sentences, timeline.
 
@@ -113,9 +191,8 @@ def person(ctx: typer.Context,
 @app.command("people")
 @user_errors
 def people(ctx: typer.Context, charge: ChargeOption = None, org: OrgOption = None,
-           kind: Annotated[str | None, typer.Option(
-               "--kind", help="An occupation or role: journalist, activist, lawyer, member...")
-           ] = None,
+           kind: Annotated[str | None, _kind_option(
+               "An occupation or role: journalist, activist, lawyer, member...")] = None,
            limit: LimitOption = None, fmt: FormatOption = Format.table) -> None:
     """People, filtered by charge, organization or occupation.
 
@@ -138,7 +215,8 @@ def people(ctx: typer.Context, charge: ChargeOption = None, org: OrgOption = Non
 @user_errors
 def cases(ctx: typer.Context, person: PersonOption = None, charge: ChargeOption = None,
           status: Annotated[str | None, typer.Option(
-              "--status", help="pretrial, sentenced, pardoned, released...")] = None,
+              "--status", parser=bounded_text("--status"), metavar="TEXT",
+              help=f"pretrial, sentenced, pardoned, released...; {TEXT_BOUNDS}.")] = None,
           limit: LimitOption = None, fmt: FormatOption = Format.table) -> None:
     """Prosecutions with their defendants, charges and latest sentence.
 
@@ -180,8 +258,7 @@ def events(
     ctx: typer.Context,
     month: Annotated[str | None, typer.Option(
         "--month", metavar="YYYY-MM", callback=_month, help="Events within this month.")] = None,
-    year: Annotated[int | None, typer.Option("--year", min=1, max=9999,
-                                             help="Events within this year.")] = None,
+    year: YearOption = None,
     start: Annotated[str | None, typer.Option("--from", metavar="DATE",
                                               help="From this date (YYYY[-MM[-DD]]).")] = None,
     end: Annotated[str | None, typer.Option("--to", metavar="DATE",
@@ -189,8 +266,7 @@ def events(
     include_uncertain: Annotated[bool, typer.Option(
         "--include-uncertain", help="Also events whose vague date only overlaps the period.")
     ] = False,
-    kind: Annotated[str | None, typer.Option("--kind", help="arrest, sentencing, pardon...")
-                    ] = None,
+    kind: Annotated[str | None, _kind_option("arrest, sentencing, pardon...")] = None,
     person: PersonOption = None, org: OrgOption = None,
     limit: LimitOption = None, fmt: FormatOption = Format.table,
 ) -> None:
@@ -212,6 +288,7 @@ def events(
     if end is not None:
         from incidentdb.dates import DateError, parse_edtf
 
+        _ascii_date(end)
         try:
             to_day = parse_edtf(end)[1]
         except DateError as exc:
@@ -234,7 +311,7 @@ def events(
 @app.command("timeline")
 @user_errors
 def timeline(ctx: typer.Context,
-             year: Annotated[int | None, typer.Option("--year", min=1, max=9999)] = None,
+             year: YearOption = None,
              fmt: FormatOption = Format.table) -> None:
     """Events per month, with a bar for each month; vaguer dates are counted apart.
 
@@ -259,8 +336,7 @@ def timeline(ctx: typer.Context,
 @app.command("orgs")
 @user_errors
 def orgs(ctx: typer.Context,
-         kind: Annotated[str | None, typer.Option("--kind", help="court, political-party...")
-                         ] = None,
+         kind: Annotated[str | None, _kind_option("court, political-party...")] = None,
          fmt: FormatOption = Format.table) -> None:
     """Organizations, with their kind, parent, members and events.
 
@@ -278,7 +354,9 @@ def orgs(ctx: typer.Context,
 @app.command("org")
 @user_errors
 def org(ctx: typer.Context,
-        name: Annotated[str, typer.Argument(help="Name or short name (APFP).")],
+        name: Annotated[str, typer.Argument(
+            metavar="NAME", parser=bounded_text("the name"),
+            help=f"Name or short name (APFP); {TEXT_BOUNDS}.")],
         fmt: FormatOption = Format.table) -> None:
     """One organization: what it is, its members, the events it took part in.
 
@@ -297,8 +375,12 @@ def org(ctx: typer.Context,
 @app.command("search")
 @user_errors
 def search(ctx: typer.Context,
-           text: Annotated[str, typer.Argument(help="Words to find; taken literally.")],
-           limit: Annotated[int, typer.Option("--limit", min=1, max=1000)] = 20,
+           text: Annotated[str, typer.Argument(
+               metavar="TEXT", parser=bounded_text("the search text"),
+               help=f"Words to find; taken literally; {TEXT_BOUNDS}.")],
+           limit: Annotated[int, typer.Option(
+               "--limit", parser=whole_number(1, MAX_SEARCH_LIMIT), metavar="N",
+               help=f"At most N results, from 1 to {MAX_SEARCH_LIMIT:,}.")] = 20,
            fmt: FormatOption = Format.table) -> None:
     """Ranked full-text search over events, cases, people and evidence excerpts.
 
@@ -345,7 +427,9 @@ def stats(ctx: typer.Context, fmt: FormatOption = Format.table) -> None:
 @app.command("cite")
 @user_errors
 def cite(ctx: typer.Context,
-         record_id: Annotated[str, typer.Argument(metavar="ID", help="A record's id.")],
+         record_id: Annotated[str, typer.Argument(
+             metavar="ID", parser=bounded_text("the id"),
+             help=f"A record's id (at most {TEXT_MAX_CHARACTERS} characters).")],
          fmt: FormatOption = Format.table) -> None:
     """The evidence of a record: its source, the verbatim excerpt and its offsets.
 
