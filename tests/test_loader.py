@@ -69,7 +69,7 @@ def test_dry_run_writes_nothing(engine, migrated_db, run):
     assert digest(migrated_db.url) == before
 
 
-def test_edit_and_removal_reach_the_database(engine, data_copy):
+def test_edit_and_pruned_removal_reach_the_database(engine, data_copy):
     load_paths(engine, [data_copy])
     people = data_copy / "people.yaml"
     replace_in(people, "name: Tofig Yagublu", "name: Tofig Yagublu Edited")
@@ -86,9 +86,19 @@ def test_edit_and_removal_reach_the_database(engine, data_copy):
     with engine.connect() as conn:
         before = set(conn.execute(text("SELECT id FROM events")).scalars())
     gbv.unlink()
+    # without --prune the file's events are kept, and reported as kept
     report = load_paths(engine, [data_copy])
+    assert report.tables["events"].removed == 0
+    assert report.kept["hrw-wr2022-azerbaijan"].count == len(gone) > 0
+    assert set(report.kept["hrw-wr2022-azerbaijan"].records) == {("events", e) for e in gone}
+    with engine.connect() as conn:
+        assert set(conn.execute(text("SELECT id FROM events")).scalars()) == before
+    # with it, they go, and nothing else does
+    report = load_paths(engine, [data_copy], prune=True)
     assert report.tables["events"].removed == len(gone) > 0
     assert report.tables["people"].removed == 0
+    assert report.kept == {}
+    assert set(report.removed["hrw-wr2022-azerbaijan"].records) == {("events", e) for e in gone}
     with engine.connect() as conn:
         after = set(conn.execute(text("SELECT id FROM events")).scalars())
     assert after == before - gone

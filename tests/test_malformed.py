@@ -3,7 +3,8 @@
 Each folder under tests/malformed/ (except `_base`) is one case. The files it holds
 are laid over a copy of the small valid data set in `_base/`; its `expected.txt`
 lists the problem lines the load must print, one a line, with paths relative to the
-data folder (`...` matches anything; `#` starts a comment). Inputs that should not
+data folder (`...` matches anything; `#` starts a comment); an `args.txt` gives
+options of the load, one a line (`--prune`). Inputs that should not
 be committed (bytes that are not UTF-8, a NUL byte, oversized files) are made at run
 time by the functions in GENERATED.
 
@@ -60,29 +61,61 @@ def _nul_byte(data: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def _oversized(data: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(reading, "MAX_FILE_BYTES", 4096)
+    monkeypatch.setattr(reading, "MAX_YAML_BYTES", 4096)
     padding = "".join(f"# padding line {n:04d} to make the file too large\n" for n in range(100))
     (data / "extra.yaml").write_text("source: examplestan-2021\n" + padding, encoding="utf-8")
 
 
 def _oversized_jsonl(data: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(reading, "MAX_FILE_BYTES", 1024)  # JSON Lines may be 64 times larger
+    monkeypatch.setattr(reading, "MAX_JSONL_BYTES", 65536)
     line = ('{"table": "offences", "source": "examplestan-2021", "id": "hooliganism-%05d", '
             '"name": "Hooliganism", "excerpt": "hooliganism"}\n')
     (data / "extra.jsonl").write_text("".join(line % n for n in range(1000)), encoding="utf-8")
 
 
+def _huge_integer(data: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (data / "extra.jsonl").write_text(
+        '{"table": "offences", "source": "examplestan-2021", "id": "hooliganism-big", '
+        f'"name": "Hooliganism", "excerpt": "hooliganism", "count": {"9" * 5000}}}\n',
+        encoding="utf-8")
+
+
+def _yaml_over_the_cap(data: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A valid YAML file (a header and comments) one byte over the real cap."""
+    head = "source: examplestan-2021\n"
+    line = "# padding to pass the YAML size cap\n"
+    body = line * ((reading.MAX_YAML_BYTES - len(head)) // len(line) + 1)
+    (data / "extra.yaml").write_text(head + body, encoding="utf-8")
+
+
+def _yaml_too_many_values(data: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(reading, "MAX_YAML_EVENTS", 100)
+    (data / "extra.yaml").write_text("source: examplestan-2021\noffences: [" + "1, " * 200
+                                     + "1]\n", encoding="utf-8")
+
+
 GENERATED: dict[str, Callable[[Path, pytest.MonkeyPatch], None]] = {
+    "yaml-too-many-values": _yaml_too_many_values,
     "not-utf8": _not_utf8,
     "nul-byte": _nul_byte,
     "oversized-file": _oversized,
     "oversized-jsonl": _oversized_jsonl,
+    "jsonl-huge-integer": _huge_integer,
+    "yaml-over-the-cap": _yaml_over_the_cap,
 }
 
 
 def expected_lines(case: str) -> list[str]:
     lines = (MALFORMED / case / "expected.txt").read_text(encoding="utf-8").splitlines()
     return [line for line in lines if line.strip() and not line.startswith("#")]
+
+
+def case_options(case: str) -> list[str]:
+    options = MALFORMED / case / "args.txt"
+    if not options.is_file():
+        return []
+    return [line.strip() for line in options.read_text(encoding="utf-8").splitlines()
+            if line.strip() and not line.startswith("#")]
 
 
 def matches(pattern: str, line: str) -> bool:
@@ -95,7 +128,7 @@ def build_case(case: str, target: Path, monkeypatch: pytest.MonkeyPatch) -> Path
     shutil.copytree(BASE, data)
     folder = MALFORMED / case
     for file in folder.rglob("*"):
-        if file.is_file() and file.name != "expected.txt":
+        if file.is_file() and file.name not in ("expected.txt", "args.txt"):
             destination = data / file.relative_to(folder)
             destination.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(file, destination)
@@ -116,7 +149,8 @@ def test_the_corpus_is_complete():
     assert len(CASES) >= 25
     for case in CASES:
         assert expected_lines(case), f"{case}/expected.txt lists no problem"
-        files = [f for f in (MALFORMED / case).rglob("*") if f.name != "expected.txt"]
+        files = [f for f in (MALFORMED / case).rglob("*")
+                 if f.name not in ("expected.txt", "args.txt")]
         assert files or case in GENERATED, f"{case} changes nothing"
     assert set(GENERATED) <= set(CASES)
 
@@ -132,7 +166,7 @@ def test_the_base_is_valid(engine):
 def test_malformed_input_is_refused(case, base_db, tmp_path, run, monkeypatch):
     data = build_case(case, tmp_path, monkeypatch)
     before = digest(base_db.url)
-    result = run(base_db.url, "load", str(data))
+    result = run(base_db.url, "load", *case_options(case), str(data))
 
     assert result.exit_code == 1, result.output
     assert result.exception is None or isinstance(result.exception, SystemExit), result.exception

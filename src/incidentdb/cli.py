@@ -264,11 +264,15 @@ def load(
         help="Data files or folders (YAML, JSON Lines). Default: the bundled data.")] = None,
     dry_run: Annotated[bool, typer.Option(
         "--dry-run", help="Validate and report what would change; write nothing.")] = False,
+    prune: Annotated[bool, typer.Option(
+        "--prune", help="Remove the records of the loaded sources that the files do not "
+        "hold (without it they are kept and counted).")] = False,
 ) -> None:
     """Validate data files and load them into the database, in one transaction.
 
     Every problem is reported (file:line: record: what) and nothing is written if
-    there is any. Loading the same files twice changes nothing.
+    there is any. A load adds and updates; records of a loaded source that the files
+    do not hold are kept unless --prune. Loading the same files twice changes nothing.
 
     Example: incidentdb load data/ --dry-run
     """
@@ -291,7 +295,8 @@ def load(
         check_revision(revision)
         try:
             with progress_reporter() as progress:
-                report = load_paths(engine, paths or None, dry_run=dry_run, progress=progress)
+                report = load_paths(engine, paths or None, dry_run=dry_run, prune=prune,
+                                    progress=progress)
         except LoadError as exc:
             for problem in exc.problems:
                 err(str(problem))
@@ -299,10 +304,27 @@ def load(
             raise typer.Exit(1) from None
         finally:
             engine.dispose()
+    from incidentdb.sections import singular
+
+    for shown, why in report.unread:
+        err(f"Warning: {shown} is {why} and was not read")
     verb = "would change" if dry_run else "loaded"
     typer.echo(f"{report.files} file(s), {report.records} record(s) {verb}:")
     for table, change in report.tables.items():
         typer.echo(f"  {table}: {change}")
+    removing = "would remove" if dry_run else "removed"
+    for source, records in report.removed.items():
+        for table, record_id in records.records:
+            typer.echo(f"{removing} {singular(table)} {record_id!r} (source {source!r})")
+        if records.count > len(records.records):
+            typer.echo(f"{removing} {records.count - len(records.records)} more record(s) of "
+                       f"source {source!r}, not listed")
+    for source, records in report.kept.items():
+        one = records.count == 1
+        kept = ("would be" if dry_run else "was" if one else "were") + " kept"
+        err(f"{records.count} record{'' if one else 's'} of source {source!r} "
+            f"{'is' if one else 'are'} not in these files and {kept}; --prune removes "
+            f"{'it' if one else 'them'}")
     if dry_run:
         typer.echo("Dry run: nothing was written.")
 

@@ -5,8 +5,15 @@ its own (`validate.Validator`) and its rows are written in batches (`writer`)
 inside one transaction. Checks that need every record (duplicate ids, references)
 then run as SQL over what was written. If any problem was found, every problem is
 reported and the transaction is rolled back: the database is exactly as it was.
-Otherwise the records of each loaded source that are no longer in the files are
-removed and the transaction commits. Loading the same files twice changes nothing.
+Otherwise the transaction commits. Loading the same files twice changes nothing.
+
+A load adds and updates; it removes a record only when asked (`prune=True`). The
+files given may be part of a source's data (one new file, a folder of sources), so
+a record of a loaded source that the files do not hold is kept and reported, never
+silently deleted; `prune` treats the files as the source's complete record set and
+removes the rest, within the loaded sources only. The parts of a record that is in
+the files (a person's names, an event's participants) are always replaced by what
+the files say: that is an update of the record, not a removal.
 
 YAML files (hand-curated, small) are read whole, so their sources and records may
 come in any order; JSON Lines files (bulk) are streamed, after the YAML files.
@@ -21,10 +28,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from incidentdb.bundle import bundled_path
-from incidentdb.reading import Problem, RawRecord, find_data_files, read_file
+from incidentdb.reading import Problem, RawRecord, find_data_files, is_json_lines, read_file
 from incidentdb.sections import singular
 from incidentdb.validate import Validator
-from incidentdb.writer import OWNER, LoadWriter, TableChange
+from incidentdb.writer import OWNER, LoadWriter, RecordList, TableChange
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -32,7 +39,8 @@ if TYPE_CHECKING:
 Progress = Callable[[str, int, int], None]
 Sink = Callable[[str, dict[str, Any], int, int], None]  # table, row, file number, line
 
-__all__ = ["LoadError", "LoadReport", "TableChange", "load_paths", "validate_paths"]
+__all__ = ["LoadError", "LoadReport", "RecordList", "TableChange", "load_paths",
+           "validate_paths"]
 
 
 class LoadError(Exception):
@@ -45,10 +53,22 @@ class LoadError(Exception):
 
 @dataclass
 class LoadReport:
+    """What a load did (or, dry_run, would do).
+
+    kept: per loaded source, its records in the database that the files do not hold
+    and that stayed (without prune). removed: per source, the records pruned (with
+    prune; their child rows go with them and are counted in `tables`). unread: files
+    and folders under the given folders that were not read, each with the reason.
+    """
+
     files: int
     records: int
     tables: dict[str, TableChange] = field(default_factory=dict)
     dry_run: bool = False
+    prune: bool = False
+    kept: dict[str, RecordList] = field(default_factory=dict)
+    removed: dict[str, RecordList] = field(default_factory=dict)
+    unread: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def unchanged(self) -> bool:
@@ -71,10 +91,13 @@ class _Reading:
     """One pass over the files: records to the validator, rows to a sink."""
 
     def __init__(self, paths: Iterable[Path], progress: Progress | None) -> None:
-        self.files, problems = find_data_files(list(paths))
+        found = find_data_files(list(paths))
+        self.files = found.files
+        self._others = found.others
         self.shown = [_shown(path) for path in self.files]
         self.validator = Validator()
-        self.validator.problems.extend(problems)
+        self.validator.problems.extend(found.problems)
+        self.texts: set[Path] = set()  # the source texts the sources name: read, not data
         self.progress = progress
         self.records = 0
         self._total_bytes = sum(path.stat().st_size for path in self.files) or 1
@@ -84,6 +107,8 @@ class _Reading:
         validator = self.validator
         for number, record in self._records():
             self.records += 1
+            if record.section == "sources":
+                self._note_text(record)
             add = validator.add_source if record.section == "sources" else validator.add
             for table, row, line in add(record) or ():
                 sink(table, row, number, line)
@@ -92,12 +117,25 @@ class _Reading:
         if not self.files and not validator.problems:
             validator.problems.append(Problem("(no path)", None, "no data files found"))
 
+    def _note_text(self, record: RawRecord) -> None:
+        name = record.data.get("text")
+        if isinstance(name, str):
+            try:
+                self.texts.add((record.base_dir / name).resolve())
+            except (OSError, ValueError):
+                pass  # a path no file can have: the validator says so
+
+    def unread(self) -> list[tuple[str, str]]:
+        """What the given folders hold that was not read (source texts excepted)."""
+        return [(_shown(path), why) for path, why in self._others
+                if path.resolve() not in self.texts]
+
     def _records(self) -> Iterator[tuple[int, RawRecord]]:
         """YAML records (sources first), then JSON Lines records as they are read."""
         whole: list[tuple[int, RawRecord]] = []
         streamed: list[int] = []
         for number, path in enumerate(self.files):
-            if path.suffix in (".jsonl", ".ndjson"):
+            if is_json_lines(path):
                 streamed.append(number)
                 continue
             whole.extend((number, item) for item in self._read(number))
@@ -146,8 +184,13 @@ def validate_paths(paths: Iterable[Path]) -> Validation:
 
 
 def load_paths(engine: Engine, paths: list[Path] | None = None, *, dry_run: bool = False,
-               progress: Progress | None = None) -> LoadReport:
-    """Load the files in one transaction (or, with dry_run, only report what would change)."""
+               prune: bool = False, progress: Progress | None = None) -> LoadReport:
+    """Load the files in one transaction (or, with dry_run, only report what would change).
+
+    Records of the loaded sources that the files do not hold are kept and reported
+    (`LoadReport.kept`); with prune they are removed (`LoadReport.removed`), and a
+    reference to one of them is a problem.
+    """
     from sqlalchemy.exc import IntegrityError
 
     reading = _Reading(paths or [default_data_path()], progress)
@@ -158,11 +201,11 @@ def load_paths(engine: Engine, paths: list[Path] | None = None, *, dry_run: bool
                 number, line, message, OWNER.get(table, (table,))[0], rid))
             reading.run(writer.add)
             writer.flush()
-            _check_whole_load(reading, writer)
+            _check_whole_load(reading, writer, prune)
             problems = reading.validator.problems
             if problems:
                 raise LoadError(_sorted(problems))
-            writer.remove_unseen()
+            kept, removed = writer.remove_unseen(prune)
             writer.drop_seen()
             if dry_run:
                 transaction.rollback()
@@ -178,10 +221,11 @@ def load_paths(engine: Engine, paths: list[Path] | None = None, *, dry_run: bool
             if transaction.is_active:
                 transaction.rollback()
             raise
-    return LoadReport(len(reading.files), reading.records, writer.changes, dry_run)
+    return LoadReport(len(reading.files), reading.records, writer.changes, dry_run, prune,
+                      kept, removed, reading.unread())
 
 
-def _check_whole_load(reading: _Reading, writer: LoadWriter) -> None:
+def _check_whole_load(reading: _Reading, writer: LoadWriter, prune: bool) -> None:
     """Duplicate ids and references: the checks that need every record written."""
     validator = reading.validator
     for table, number, line, key, first_file, first_line in writer.duplicates():
@@ -189,7 +233,7 @@ def _check_whole_load(reading: _Reading, writer: LoadWriter) -> None:
                         f"{reading.shown[first_file]}:{first_line})", table, key[0])
     if validator.incomplete:
         return  # an unreadable file may hold the records that seem to be missing
-    for table, number, line, record_id, parent, target in writer.missing_references():
+    for table, number, line, record_id, parent, target in writer.missing_references(prune):
         if (parent, target) in validator.refused:
             continue  # the refused record was reported already
         reading.problem(number, line, f"{singular(parent)} {target!r} does not exist",

@@ -7,15 +7,46 @@ with its file and line, and turns every unreadable input into a `Problem`.
 from __future__ import annotations
 
 import json
+import os
+import re
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-MAX_FILE_BYTES = 64 * 1024 * 1024
+# YAML is read whole, and PyYAML holds a node per value before it builds anything: memory
+# grows with the file, and with the number of values in it (`[1,1,1,...]` holds a value
+# every two bytes). Both are capped so that peak memory stays bounded (measured by
+# bench/yaml_peak.py, see README). Bulk data belongs in JSON Lines, which is streamed
+# line by line and may be far larger.
+MAX_YAML_BYTES = 4 * 1024 * 1024
+MAX_YAML_EVENTS = 500_000  # keys, values, starts and ends of lists and mappings
+MAX_JSONL_BYTES = 4 * 1024 * 1024 * 1024
 MAX_DEPTH = 20
-DATA_SUFFIXES = (".yaml", ".yml", ".jsonl", ".ndjson")
+YAML_SUFFIXES = (".yaml", ".yml")
+JSONL_SUFFIXES = (".jsonl", ".ndjson")
+DATA_SUFFIXES = YAML_SUFFIXES + JSONL_SUFFIXES
 LINE_KEY = "__line__"
+# The only numbers YAML may turn into integers: plain decimals, ASCII digits, no leading
+# zero (`012` is 10 in YAML 1.1 and 12 to a reader: neither guess is safe, it stays text).
+DECIMAL = re.compile(r"-?(?:0|[1-9][0-9]*)")
+QUOTED_LIMIT = 60  # characters of a value quoted in a message
+
+
+def is_reserved(key: object) -> bool:
+    """Whether a key belongs to the loader (`__line__`, any `__name__`): data may not use it,
+    or the loader's marker would silently replace it (or be replaced by it)."""
+    return isinstance(key, str) and len(key) >= 4 and key.startswith("__") and key.endswith("__")
+
+
+def is_json_lines(path: Path) -> bool:
+    """Whether a data file is JSON Lines (else YAML), by its extension in any case."""
+    return path.suffix.lower() in JSONL_SUFFIXES
+
+
+def _cut(text: str) -> str:
+    return text if len(text) <= QUOTED_LIMIT else text[: QUOTED_LIMIT - 1] + "…"
 
 
 @dataclass(frozen=True)
@@ -48,20 +79,62 @@ class RawRecord:
     offset: int = 0  # bytes of the file read up to this record (JSON Lines), for progress
 
 
-def find_data_files(paths: list[Path]) -> tuple[list[Path], list[Problem]]:
-    """The data files under the given files and folders, in a stable order."""
-    files: list[Path] = []
-    problems: list[Problem] = []
+@dataclass
+class DataFiles:
+    """What the given paths hold: the data files to read, each once, in a stable order;
+    the paths that do not exist; and what the given folders hold that is not read, each
+    with the reason (the loader warns about those it does not read as source texts)."""
+
+    files: list[Path]
+    problems: list[Problem]
+    others: list[tuple[Path, str]]
+
+
+def find_data_files(paths: list[Path]) -> DataFiles:
+    """The data files under the given files and folders, each once, in a stable order.
+
+    A file named directly must have a data file's extension; in a folder, every file
+    is either a data file (by its extension, in any case) or listed in `others`, and
+    hidden files and folders (`.git`, `._x.yaml`, editors' copies) and linked folders
+    are not read but listed too, so that nothing is skipped without a word.
+    """
+    found = DataFiles([], [], [])
+    read: set[Path] = set()
+    others: dict[Path, str] = {}
     for path in paths:
         if path.is_dir():
-            files.extend(
-                sorted(p for p in path.rglob("*") if p.suffix in DATA_SUFFIXES and p.is_file())
-            )
+            inside: list[Path] = []
+            for folder, dirs, names in os.walk(path):
+                here = Path(folder)
+                for name in list(dirs):
+                    if name.startswith(".") or (here / name).is_symlink():
+                        dirs.remove(name)
+                        others[here / name] = ("a hidden folder" if name.startswith(".")
+                                               else "a linked folder")
+                for name in names:
+                    file = here / name
+                    if name.startswith("."):
+                        others[file] = "a hidden file"
+                    elif file.suffix.lower() in DATA_SUFFIXES and file.is_file():
+                        inside.append(file)
+                    else:
+                        others[file] = "not a data file"
+            candidates = sorted(inside)
         elif path.is_file():
-            files.append(path)
+            if path.suffix.lower() not in DATA_SUFFIXES:
+                found.problems.append(Problem(str(path), None, "not a data file (a data file's "
+                                              "name ends in .yaml, .yml, .jsonl or .ndjson)"))
+            candidates = [path]
         else:
-            problems.append(Problem(str(path), None, "no such file or folder"))
-    return files, problems
+            found.problems.append(Problem(str(path), None, "no such file or folder"))
+            candidates = []
+        for file in candidates:  # a file given twice, or with its folder, is read once
+            resolved = file.resolve()
+            if resolved not in read and file.suffix.lower() in DATA_SUFFIXES:
+                read.add(resolved)
+                found.files.append(file)
+    found.others = sorted((p, why) for p, why in others.items() if p.resolve() not in read)
+    return found
 
 
 def _yaml_loader():  # noqa: ANN202 - a PyYAML loader class, imported lazily
@@ -69,15 +142,22 @@ def _yaml_loader():  # noqa: ANN202 - a PyYAML loader class, imported lazily
     from yaml.constructor import ConstructorError
 
     base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    names = {"timestamp": "date", "int": "whole number", "float": "number"}
+    names = {"timestamp": "date", "int": "whole number", "float": "number", "bool": "boolean"}
 
     class LineLoader(base):  # type: ignore[misc, valid-type]
         """A safe loader that records the line of every mapping and refuses duplicate keys.
+
+        It resolves plain scalars as YAML 1.2's core schema does, not as YAML 1.1: only
+        decimal integers, true/false and null (and, as before, unquoted ISO dates) are
+        anything but text. YAML 1.1 would read `012` as 10, `1:30` as 90, `0x18` as 24
+        and `yes` as True: values the curator did not write. Those stay text, so a text
+        field keeps them verbatim and a number field refuses them.
 
         A scalar PyYAML cannot build (`2021-02-30`, `!!timestamp soon`) raises a
         plain ValueError or worse; it becomes a marked error, so it has a line.
         """
 
+        yaml_implicit_resolvers: dict[Any, list[tuple[str, Any]]] = {}
         root = None  # the document's node, for the lines of sections and records
 
         def construct_document(self, node):  # noqa: ANN001, ANN202
@@ -89,22 +169,60 @@ def _yaml_loader():  # noqa: ANN202 - a PyYAML loader class, imported lazily
                 return super().construct_object(node, deep=deep)
             except (ValueError, TypeError, AttributeError, OverflowError):
                 kind = names.get(node.tag.rsplit(":", 1)[-1], node.tag)
-                raise ConstructorError(None, None, f"{node.value!r} is not a valid {kind}",
+                value = node.value if isinstance(node.value, str) else str(node.value)
+                raise ConstructorError(None, None, f"{_cut(value)!r} is not a valid {kind}",
                                        node.start_mark) from None
+
+    core = "tag:yaml.org,2002:"
+    LineLoader.add_implicit_resolver(f"{core}bool", re.compile(
+        r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
+    LineLoader.add_implicit_resolver(f"{core}int", re.compile(rf"^{DECIMAL.pattern}$"),
+                                     list("-0123456789"))
+    LineLoader.add_implicit_resolver(f"{core}null", re.compile(r"^(?:~|null|Null|NULL|)$"),
+                                     ["~", "n", "N", ""])
+    for first, resolvers in yaml.resolver.Resolver.yaml_implicit_resolvers.items():
+        for tag, pattern in resolvers:
+            if tag in (f"{core}timestamp", f"{core}merge"):  # dates as before; `<<` merges
+                LineLoader.add_implicit_resolver(tag, pattern, [first])
+
+    def construct_int(loader, node):  # noqa: ANN001, ANN202
+        """`!!int` too takes plain decimals only (not `!!int 0x18`, `!!int 012`)."""
+        value = loader.construct_scalar(node)
+        if not DECIMAL.fullmatch(value):
+            raise ConstructorError(None, None, f"{_cut(value)!r} is not a plain whole number "
+                                   "(decimal digits, no leading zero)", node.start_mark)
+        return int(value)
+
+    def construct_bool(loader, node):  # noqa: ANN001, ANN202
+        """`!!bool` too takes true or false only (not `!!bool yes`)."""
+        value = loader.construct_scalar(node)
+        if value.lower() not in ("true", "false"):
+            raise ConstructorError(None, None, f"{_cut(value)!r} is not a boolean (true or "
+                                   "false)", node.start_mark)
+        return value.lower() == "true"
 
     def construct_mapping(loader, node, deep=False):  # noqa: ANN001, ANN202
         first: dict[tuple[str, str], int] = {}
         for key_node, _ in node.value:
             if isinstance(key_node, yaml.ScalarNode) and key_node.tag != "tag:yaml.org,2002:merge":
+                if is_reserved(key_node.value):
+                    raise ConstructorError(None, None, f"field {_cut(key_node.value)!r} is "
+                                           "reserved for the loader (names like __this__ are)",
+                                           key_node.start_mark)
                 key = (key_node.tag, key_node.value)
                 if key in first:
                     raise ConstructorError(None, None, f"duplicate key {key_node.value!r} "
                                            f"(first at line {first[key]})", key_node.start_mark)
                 first[key] = key_node.start_mark.line + 1
         mapping = yaml.SafeLoader.construct_mapping(loader, node, deep=deep)
+        if LINE_KEY in mapping:  # from a `<<` merge of a mapping never built on its own
+            raise ConstructorError(None, None, f"field {LINE_KEY!r} is reserved for the "
+                                   "loader (names like __this__ are)", node.start_mark)
         mapping[LINE_KEY] = node.start_mark.line + 1
         return mapping
 
+    LineLoader.add_constructor(f"{core}int", construct_int)
+    LineLoader.add_constructor(f"{core}bool", construct_bool)
     LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, construct_mapping)
     return LineLoader
 
@@ -163,9 +281,9 @@ def _strip_lines(value: Any, seen: set[int] | None = None) -> None:
 
 def _read_text(path: Path, shown: str) -> tuple[str | None, Problem | None]:
     size = path.stat().st_size
-    if size > MAX_FILE_BYTES:
-        limit = f"at most {MAX_FILE_BYTES}"
-        return None, Problem(shown, None, f"file too large ({size} bytes, {limit})")
+    if size > MAX_YAML_BYTES:
+        return None, Problem(shown, None, f"file too large for YAML ({size} bytes, at most "
+                                          f"{MAX_YAML_BYTES}): use JSON Lines for bulk")
     raw = path.read_bytes()
     try:
         text = raw.decode("utf-8")
@@ -179,6 +297,32 @@ def _read_text(path: Path, shown: str) -> tuple[str | None, Problem | None]:
     return text, None
 
 
+def _too_many_events(text: str) -> bool:
+    """Whether the YAML text holds more than MAX_YAML_EVENTS parts.
+
+    A first pass over the parser's events, which are dropped as they come, so it runs
+    in constant memory before the nodes (all held at once) are built. Syntax errors
+    are left to the real reading, which says where they are.
+    """
+    if len(text) <= MAX_YAML_EVENTS // 2:  # no syntax makes more than one event a character
+        return False
+    import yaml
+
+    parser = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
+    count = 0
+    try:
+        while parser.check_event():
+            parser.get_event()
+            count += 1
+            if count > MAX_YAML_EVENTS:
+                return True
+    except yaml.YAMLError:
+        return False
+    finally:
+        parser.dispose()
+    return False
+
+
 def read_yaml(path: Path, shown: str) -> tuple[list[RawRecord], list[Problem]]:
     import yaml
     from yaml.constructor import ConstructorError
@@ -186,6 +330,9 @@ def read_yaml(path: Path, shown: str) -> tuple[list[RawRecord], list[Problem]]:
     text, problem = _read_text(path, shown)
     if problem:
         return [], [problem]
+    if _too_many_events(text):
+        return [], [Problem(shown, None, f"too many keys and values for YAML (more than "
+                                         f"{MAX_YAML_EVENTS}): use JSON Lines for bulk")]
     loader = _yaml_loader()(text)
     try:
         document = loader.get_single_data()
@@ -246,7 +393,7 @@ def iter_jsonl(path: Path, shown: str, sources: bool | None = None,
     sources=False gives every other record and every problem.
     """
     first_pass = sources is True
-    size, limit = path.stat().st_size, MAX_FILE_BYTES * 64
+    size, limit = path.stat().st_size, MAX_JSONL_BYTES
     if size > limit:
         yield Problem(shown, None, f"file too large ({size} bytes, at most {limit})")
         return
@@ -256,14 +403,24 @@ def iter_jsonl(path: Path, shown: str, sources: bool | None = None,
             if not raw.strip() or (first_pass and b'"sources"' not in raw):
                 continue
             empty = False
+            # escapes (`\u005f`) can spell a reserved key: such lines check every key
+            hook = _checked_object if b"__" in raw or b"\\u" in raw else _object
             try:
-                item = json.loads(raw.decode("utf-8"))
+                item = json.loads(raw.decode("utf-8"), object_pairs_hook=hook)
             except UnicodeDecodeError:
                 yield Problem(shown, number, "not UTF-8 text")
                 continue
             except json.JSONDecodeError as exc:
                 where = f"column {exc.colno}" if exc.lineno == 1 else "at the end of the line"
                 yield Problem(shown, number, f"JSON syntax error: {exc.msg} ({where})")
+                continue
+            except _Refused as exc:
+                yield Problem(shown, number, str(exc))
+                continue
+            except ValueError as exc:  # an integer too long for Python to convert
+                limit = sys.get_int_max_str_digits()
+                yield Problem(shown, number, f"a number has too many digits (at most {limit})"
+                              if "digits" in str(exc) else f"JSON error: {_cut(str(exc))}")
                 continue
             except RecursionError:
                 yield Problem(shown, number, f"structure nested too deeply (more than {MAX_DEPTH})")
@@ -286,10 +443,39 @@ def iter_jsonl(path: Path, shown: str, sources: bool | None = None,
             yield Problem(shown, None, "empty file")
 
 
+class _Refused(ValueError):
+    """A JSON object the loader will not take (a repeated key, a reserved key)."""
+
+
+def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object, refusing a repeated key: json would keep the last one silently."""
+    item = dict(pairs)
+    if len(item) != len(pairs):
+        _repeated(pairs)
+    return item
+
+
+def _checked_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object, refusing a repeated key and a key reserved for the loader."""
+    for key, _ in pairs:
+        if is_reserved(key):
+            raise _Refused(f"field {_cut(key)!r} is reserved for the loader "
+                           "(names like __this__ are)")
+    return _object(pairs)
+
+
+def _repeated(pairs: list[tuple[str, Any]]) -> None:
+    seen: set[str] = set()
+    for key, _ in pairs:
+        if key in seen:
+            raise _Refused(f"duplicate key {_cut(key)!r} in a JSON object")
+        seen.add(key)
+
+
 def read_file(path: Path, shown: str, sources: bool | None = None,
               ) -> Iterator[RawRecord | Problem]:
     """The records and problems of a data file (`sources`: see iter_jsonl)."""
-    if path.suffix in (".jsonl", ".ndjson"):
+    if is_json_lines(path):
         items = iter_jsonl(path, shown, sources)
         if sources:  # the first pass says nothing: the second pass reports every problem
             items = (item for item in items if isinstance(item, RawRecord))

@@ -5,8 +5,12 @@ table and, when a buffer is full, reads the rows with the same keys from the
 database (one query), then inserts what is new, updates what differs and leaves
 the rest. Every key it sees goes into a temporary `seen_<table>` table with the
 file and line it came from, so that the checks needing every record at once
-(duplicate ids, references) and the removal of records no longer in the files
+(duplicate ids, references) and what happens to records no longer in the files
 are SQL statements over those tables: memory stays constant whatever the input.
+
+Records of a loaded source that the files do not hold are counted and kept; only
+`remove_unseen(prune=True)` deletes them. Child rows (a person's names, an event's
+participants) of a record the files do hold are replaced by the files' in any case.
 
 Foreign keys are deferred to commit, because a charge may arrive before its
 person; the loader checks references itself before it commits.
@@ -15,7 +19,7 @@ person; the loader checks references itself before it commits.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Boolean, Date, String, bindparam, select, text
@@ -25,6 +29,7 @@ from incidentdb.search import document_kind, documents
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
+    from sqlalchemy.sql.elements import TextClause
     from sqlalchemy.sql.schema import Table
 
 # Tables in the order they may be written: every table only refers to those before it.
@@ -53,6 +58,7 @@ STATISTICS_AFTER = 10_000  # rows changed by a load before the planner's statist
 LOADED = bindparam("loaded", expanding=True, type_=String)
 
 Conflict = Callable[[str, int, int, str, str], None]  # table, file number, line, id, message
+LISTED = 1000  # records listed per source and table in a report (the count is always exact)
 
 
 @dataclass
@@ -63,6 +69,14 @@ class TableChange:
 
     def __str__(self) -> str:
         return f"{self.added} added, {self.changed} changed, {self.removed} removed"
+
+
+@dataclass
+class RecordList:
+    """Records of one source: how many, and (table, id) of up to LISTED per table of them."""
+
+    count: int = 0
+    records: list[tuple[str, str]] = field(default_factory=list)
 
 
 class _Table:
@@ -262,11 +276,14 @@ class LoadWriter:
                     first[key] = (file, line)
         return out
 
-    def missing_references(self) -> list[tuple[str, int, int, str, str, str]]:
+    def missing_references(self, prune: bool = False,
+                           ) -> list[tuple[str, int, int, str, str, str]]:
         """(table, file, line, record id, parent table, target) for references to nothing.
 
-        A target counts if this load wrote it, or if it belongs to a source this load
-        does not reload (the records of a reloaded source are exactly those in the files).
+        A target counts if this load wrote it or if the database holds it, kept records
+        of the loaded sources included; with prune, only if it belongs to a source this
+        load does not reload (the records of a pruned source are exactly those in the
+        files).
         """
         out = []
         loaded = sorted(self.sources)
@@ -278,15 +295,16 @@ class LoadWriter:
                 if parent == "sources":
                     continue
                 column = fk.parent.key
-                query = text(
+                others = " AND o.source_id NOT IN :loaded" if prune else ""
+                query = _sql(
                     f"SELECT s.file, s.line, r.{rid}, r.{column} FROM {t.seen} s "
                     f"JOIN {t.name} r ON {join} WHERE r.{column} IS NOT NULL "
                     f"AND NOT EXISTS (SELECT 1 FROM seen_{parent} p WHERE p.k0 = r.{column}) "
-                    f"AND NOT EXISTS (SELECT 1 FROM {parent} o WHERE o.id = r.{column} "
-                    f"AND o.source_id NOT IN :loaded) ORDER BY s.file, s.line"
-                ).bindparams(LOADED)
-                for file, line, record_id, target in self.conn.execute(query,
-                                                                       {"loaded": loaded}):
+                    f"AND NOT EXISTS (SELECT 1 FROM {parent} o WHERE o.id = r.{column}"
+                    f"{others}) ORDER BY s.file, s.line"
+                )
+                params = {"loaded": loaded} if prune else {}
+                for file, line, record_id, target in self.conn.execute(query, params):
                     out.append((t.name, file, line, record_id, parent, target))
         return out
 
@@ -298,27 +316,62 @@ class LoadWriter:
         if self.dialect == "postgresql" and changed >= STATISTICS_AFTER:
             self.conn.exec_driver_sql("ANALYZE")
 
-    def remove_unseen(self) -> None:
-        """Delete the loaded sources' rows that the files no longer hold, children first."""
+    def remove_unseen(self, prune: bool = False,
+                      ) -> tuple[dict[str, RecordList], dict[str, RecordList]]:
+        """Settle the loaded sources' rows that the files do not hold: (kept, removed).
+
+        Child rows of a record in the files are removed when the files no longer give
+        them (an alias dropped, a participant taken off). Records the files do not hold
+        are kept and listed; with prune they are removed, children first, and listed.
+        """
         loaded = sorted(self.sources)
+        absent: dict[str, RecordList] = {}
         for t in reversed(self.tables.values()):
-            if t.name in PARENT_OF:
-                column, parent = PARENT_OF[t.name]
-                scope = (f"{t.name}.{column} IN (SELECT id FROM {parent} "
-                         "WHERE source_id IN :loaded)")
-            elif t.name == "sources":
-                scope = "sources.id IN :loaded"
+            if t.name == "sources":
+                continue  # a loaded source is in the files by definition
+            join = " AND ".join(f"s.k{i} = {t.name}.{k}" for i, k in enumerate(t.key))
+            if t.name in OWNER:
+                parent, column = OWNER[t.name]
+                scope = (f"{t.name}.{column} IN (SELECT id FROM {parent} WHERE source_id IN "
+                         ":loaded)" if prune else
+                         f"{t.name}.{column} IN (SELECT k0 FROM seen_{parent})")
             else:
                 scope = f"{t.name}.source_id IN :loaded"
-            join = " AND ".join(f"s.k{i} = {t.name}.{k}" for i, k in enumerate(t.key))
             unseen = f"{scope} AND NOT EXISTS (SELECT 1 FROM {t.seen} s WHERE {join})"
             params = {"loaded": loaded}
+            if t.name not in OWNER:
+                self._list_unseen(t, unseen, absent)
+                if not prune:
+                    continue
             kind = document_kind(t.name)
             if kind:
-                self.conn.execute(text(
+                self.conn.execute(_sql(
                     "DELETE FROM search_entries WHERE kind = :kind AND record_id IN "
-                    f"(SELECT id FROM {t.name} WHERE {unseen})"
-                ).bindparams(LOADED), {**params, "kind": kind})
-            result = self.conn.execute(text(f"DELETE FROM {t.name} WHERE {unseen}")
-                                       .bindparams(LOADED), params)
+                    f"(SELECT id FROM {t.name} WHERE {unseen})"), {**params, "kind": kind})
+            result = self.conn.execute(_sql(f"DELETE FROM {t.name} WHERE {unseen}"), params)
             self.changes[t.name].removed = result.rowcount
+        ordered = {source: absent[source] for source in sorted(absent)}
+        for listed in ordered.values():
+            listed.records.sort(key=lambda record: (TABLE_ORDER.index(record[0]), record[1]))
+        return ({}, ordered) if prune else (ordered, {})
+
+    def _list_unseen(self, t: _Table, unseen: str, out: dict[str, RecordList]) -> None:
+        """Count a table's unseen records per source, and list the first LISTED of each."""
+        params = {"loaded": sorted(self.sources)}
+        counts = self.conn.execute(_sql(
+            f"SELECT source_id, count(*) FROM {t.name} WHERE {unseen} GROUP BY source_id"),
+            params).all()
+        for source, count in counts:
+            listed = out.setdefault(source, RecordList())
+            listed.count += count
+            ids = self.conn.execute(_sql(
+                f"SELECT id FROM {t.name} WHERE {unseen} AND {t.name}.source_id = :source "
+                "ORDER BY id LIMIT :listed"),
+                {**params, "source": source, "listed": LISTED}).scalars()
+            listed.records.extend((t.name, record_id) for record_id in ids)
+
+
+def _sql(statement: str) -> TextClause:
+    """A statement, with the bound list of loaded sources if it uses one."""
+    query = text(statement)
+    return query.bindparams(LOADED) if ":loaded" in statement else query
