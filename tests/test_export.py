@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, inspect, select
 
-from incidentdb import export
+from incidentdb import export, spreadsheet
 from incidentdb.export import CASE_SUMMARY, exportable_tables
 from incidentdb.loader import load_paths
 
@@ -197,7 +197,8 @@ def test_json_is_not_neutralised(hyperlink_db, run, tmp_path):
     ("a=b", "a=b"),
 ])
 def test_neutralise(text, expected):
-    assert export.neutralise(text) == expected
+    """The export's rule is the one every CSV follows (tests/test_csv_safety.py)."""
+    assert spreadsheet.neutralise(text) == expected
 
 
 # --- FollowTheMoney ----------------------------------------------------------------------

@@ -83,6 +83,9 @@ def bounded_text(what: str) -> Callable[[str], str]:
 
 FormatOption = Annotated[Format, typer.Option(
     "--format", "-f", help="Output: a table, or csv/json/ndjson for scripts (to stdout).")]
+RawOption = Annotated[bool, typer.Option(
+    "--raw", help="CSV: write cells as they are, without neutralising spreadsheet formulas "
+    "(by default a text cell a spreadsheet could run gets a leading ').")]
 PersonOption = Annotated[str | None, typer.Option(
     "--person", parser=bounded_text("--person"), metavar="NAME",
     help=f"A person's name, as you know it (any spelling, or a part); {TEXT_BOUNDS}.")]
@@ -173,7 +176,7 @@ def person(ctx: typer.Context,
            name: Annotated[str, typer.Argument(
                metavar="NAME", parser=bounded_text("the name"),
                help=f"The name as you know it; {TEXT_BOUNDS}.")],
-           fmt: FormatOption = Format.table) -> None:
+           fmt: FormatOption = Format.table, raw: RawOption = False) -> None:
     """Everything about one person: names, memberships, cases, charges, sentences, timeline.
 
     Example: incidentdb person "Tofiq Yaqublu"
@@ -185,7 +188,7 @@ def person(ctx: typer.Context,
     with reading(ctx) as session:
         found = find_person(session, name)
         data = person_file(session, found.id)
-    render_case_file(data, fmt.value)
+    render_case_file(data, fmt.value, raw)
 
 
 @app.command("people")
@@ -193,7 +196,8 @@ def person(ctx: typer.Context,
 def people(ctx: typer.Context, charge: ChargeOption = None, org: OrgOption = None,
            kind: Annotated[str | None, _kind_option(
                "An occupation or role: journalist, activist, lawyer, member...")] = None,
-           limit: LimitOption = None, fmt: FormatOption = Format.table) -> None:
+           limit: LimitOption = None, fmt: FormatOption = Format.table,
+           raw: RawOption = False) -> None:
     """People, filtered by charge, organization or occupation.
 
     Example: incidentdb people --charge hooliganism
@@ -208,7 +212,7 @@ def people(ctx: typer.Context, charge: ChargeOption = None, org: OrgOption = Non
         rows = _shown(list_people(session, charge=charge, org_id=org_id, kind=kind,
                                   limit=fetch), fetch)
     render_rows(rows, fmt.value, ["name", "occupations", "organizations", "charges", "id"],
-                title=f"{len(rows)} people", empty="No person matches.")
+                title=f"{len(rows)} people", empty="No person matches.", raw=raw)
 
 
 @app.command("cases")
@@ -217,7 +221,8 @@ def cases(ctx: typer.Context, person: PersonOption = None, charge: ChargeOption 
           status: Annotated[str | None, typer.Option(
               "--status", parser=bounded_text("--status"), metavar="TEXT",
               help=f"pretrial, sentenced, pardoned, released...; {TEXT_BOUNDS}.")] = None,
-          limit: LimitOption = None, fmt: FormatOption = Format.table) -> None:
+          limit: LimitOption = None, fmt: FormatOption = Format.table,
+          raw: RawOption = False) -> None:
     """Prosecutions with their defendants, charges and latest sentence.
 
     Example: incidentdb cases --charge covid
@@ -233,12 +238,12 @@ def cases(ctx: typer.Context, person: PersonOption = None, charge: ChargeOption 
                                  limit=fetch), fetch)
     render_rows(rows, fmt.value, ["id", "title", "status", "defendants", "defendant_count",
                                   "charges", "latest_sentence", "sentence_date"],
-                title=f"{len(rows)} cases", empty="No case matches.")
+                title=f"{len(rows)} cases", empty="No case matches.", raw=raw)
 
 
 @app.command("charges")
 @user_errors
-def charges(ctx: typer.Context, fmt: FormatOption = Format.table) -> None:
+def charges(ctx: typer.Context, fmt: FormatOption = Format.table, raw: RawOption = False) -> None:
     """Offence categories, with the number of cases and of named people charged.
 
     Example: incidentdb charges --format csv
@@ -249,7 +254,7 @@ def charges(ctx: typer.Context, fmt: FormatOption = Format.table) -> None:
     with reading(ctx) as session:
         rows = offence_summary(session)
     render_rows(rows, fmt.value, ["id", "name", "cases", "people", "charges"],
-                title="Charges by offence")
+                title="Charges by offence", raw=raw)
 
 
 @app.command("events")
@@ -268,7 +273,7 @@ def events(
     ] = False,
     kind: Annotated[str | None, _kind_option("arrest, sentencing, pardon...")] = None,
     person: PersonOption = None, org: OrgOption = None,
-    limit: LimitOption = None, fmt: FormatOption = Format.table,
+    limit: LimitOption = None, fmt: FormatOption = Format.table, raw: RawOption = False,
 ) -> None:
     """Events in date order, by month, year or date range, kind, person or organization.
 
@@ -305,14 +310,14 @@ def events(
     if include_uncertain:
         columns.insert(0, "uncertain")
     render_rows(rows, fmt.value, columns, title=f"{len(rows)} events",
-                empty="No event matches.")
+                empty="No event matches.", raw=raw)
 
 
 @app.command("timeline")
 @user_errors
 def timeline(ctx: typer.Context,
              year: YearOption = None,
-             fmt: FormatOption = Format.table) -> None:
+             fmt: FormatOption = Format.table, raw: RawOption = False) -> None:
     """Events per month, with a bar for each month; vaguer dates are counted apart.
 
     Example: incidentdb timeline --year 2021
@@ -330,14 +335,14 @@ def timeline(ctx: typer.Context,
     else:
         rows = months + [{"month": "vague", "events": vague}, {"month": "undated",
                                                                "events": undated}]
-        render_rows(rows, fmt.value, ["month", "events"])
+        render_rows(rows, fmt.value, ["month", "events"], raw=raw)
 
 
 @app.command("orgs")
 @user_errors
 def orgs(ctx: typer.Context,
          kind: Annotated[str | None, _kind_option("court, political-party...")] = None,
-         fmt: FormatOption = Format.table) -> None:
+         fmt: FormatOption = Format.table, raw: RawOption = False) -> None:
     """Organizations, with their kind, parent, members and events.
 
     Example: incidentdb orgs --kind court
@@ -348,7 +353,7 @@ def orgs(ctx: typer.Context,
     with reading(ctx) as session:
         rows = list_organizations(session, kind)
     render_rows(rows, fmt.value, ["name", "short_name", "kind", "parent", "members", "events",
-                                  "id"], title=f"{len(rows)} organizations")
+                                  "id"], title=f"{len(rows)} organizations", raw=raw)
 
 
 @app.command("org")
@@ -357,7 +362,7 @@ def org(ctx: typer.Context,
         name: Annotated[str, typer.Argument(
             metavar="NAME", parser=bounded_text("the name"),
             help=f"Name or short name (APFP); {TEXT_BOUNDS}.")],
-        fmt: FormatOption = Format.table) -> None:
+        fmt: FormatOption = Format.table, raw: RawOption = False) -> None:
     """One organization: what it is, its members, the events it took part in.
 
     Example: incidentdb org APFP
@@ -369,7 +374,7 @@ def org(ctx: typer.Context,
     with reading(ctx) as session:
         found = find_organization(session, name)
         data = organization_file(session, found.id)
-    render_case_file(data, fmt.value)
+    render_case_file(data, fmt.value, raw)
 
 
 @app.command("search")
@@ -381,7 +386,7 @@ def search(ctx: typer.Context,
            limit: Annotated[int, typer.Option(
                "--limit", parser=whole_number(1, MAX_SEARCH_LIMIT), metavar="N",
                help=f"At most N results, from 1 to {MAX_SEARCH_LIMIT:,}.")] = 20,
-           fmt: FormatOption = Format.table) -> None:
+           fmt: FormatOption = Format.table, raw: RawOption = False) -> None:
     """Ranked full-text search over events, cases, people and evidence excerpts.
 
     Example: incidentdb search "hunger strike"
@@ -396,12 +401,12 @@ def search(ctx: typer.Context,
     for hit in hits:
         hit["rank"] = round(hit["rank"], 4)
     render_rows(hits, fmt.value, ["kind", "record_id", "title", "passage", "rank"],
-                title=f"{len(hits)} results for {text!r}", empty="No match.")
+                title=f"{len(hits)} results for {text!r}", empty="No match.", raw=raw)
 
 
 @app.command("stats")
 @user_errors
-def stats(ctx: typer.Context, fmt: FormatOption = Format.table) -> None:
+def stats(ctx: typer.Context, fmt: FormatOption = Format.table, raw: RawOption = False) -> None:
     """Counts per table, per event kind, per offence and per month.
 
     Example: incidentdb stats
@@ -421,7 +426,7 @@ def stats(ctx: typer.Context, fmt: FormatOption = Format.table) -> None:
         flat = [{"section": title, "key": str(list(row.values())[0]),
                  "value": list(row.values())[1]} for title, rows in sections.items()
                 for row in rows]
-        write_machine(flat, fmt.value, ["section", "key", "value"])
+        write_machine(flat, fmt.value, ["section", "key", "value"], raw=raw)
 
 
 @app.command("cite")
@@ -430,7 +435,7 @@ def cite(ctx: typer.Context,
          record_id: Annotated[str, typer.Argument(
              metavar="ID", parser=bounded_text("the id"),
              help=f"A record's id (at most {TEXT_MAX_CHARACTERS} characters).")],
-         fmt: FormatOption = Format.table) -> None:
+         fmt: FormatOption = Format.table, raw: RawOption = False) -> None:
     """The evidence of a record: its source, the verbatim excerpt and its offsets.
 
     Example: incidentdb cite yagublu-conditional-30-months
@@ -443,4 +448,4 @@ def cite(ctx: typer.Context,
     if not rows:
         raise UserError(f"no record has the id {record_id!r}")
     render_rows(rows, fmt.value, ["table", "id", "source", "excerpt", "start", "end", "url"],
-                title=f"Evidence for {record_id}")
+                title=f"Evidence for {record_id}", raw=raw)

@@ -6,8 +6,8 @@ and renamed only when complete: an interrupted export leaves no truncated file
 with a real name behind. On PostgreSQL all tables are read in one REPEATABLE READ
 transaction, so the files agree with each other.
 
-CSV cells are meant for spreadsheets, which run a cell that begins with `=`, `+`,
-`-`, `@`, a tab or a carriage return as a formula: such text is prefixed with `'`
+CSV cells are meant for spreadsheets, which may run text as a formula: a text cell
+is passed through `spreadsheet.neutralise`, the rule every CSV of incidentdb follows,
 unless the caller asks for raw values. JSON keeps values as they are.
 
 The FtM export maps the records onto FollowTheMoney entities (Aleph,
@@ -47,7 +47,6 @@ from sqlalchemy import (
     cast,
     exists,
     func,
-    literal,
     select,
 )
 
@@ -65,7 +64,6 @@ BATCH_ROWS = 2000
 # Derived search documents: rebuilt by the loader, not data. The full-text index
 # (search_fts* on SQLite) and alembic_version are not in the models at all.
 NOT_EXPORTED = frozenset({"search_entries"})
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 Progress = Callable[[str, int, int], None]
 
@@ -193,21 +191,14 @@ def _ordered(table: Table) -> Select:
 # --- CSV, JSON, NDJSON --------------------------------------------------------------------
 
 
-def neutralise(text: str) -> str:
-    """Text a spreadsheet would run as a formula, made inert by a leading apostrophe."""
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
-
-def _csv_column(column: Column, neutralised: bool) -> Any:
+def _csv_column(column: Column) -> Any:
     """A column as its CSV cell, made by the database: dates as ISO text, booleans as
-    true/false, text that a spreadsheet would run as a formula prefixed with `'`."""
+    true/false. Text is neutralised in Python (`spreadsheet`), by the rule every CSV of
+    incidentdb follows: one rule in one place, the same on every database."""
     if isinstance(column.type, Boolean):
         return case((column.is_(None), None), (column, "true"), else_="false").label(column.name)
     if isinstance(column.type, Date | DateTime):
         return cast(column, String).label(column.name)
-    if neutralised and isinstance(column.type, String):
-        risky = func.substr(column, 1, 1).in_(FORMULA_STARTS)
-        return case((risky, literal("'") + column), else_=column).label(column.name)
     return column
 
 
@@ -215,18 +206,24 @@ def _csv_batches(conn: Connection, table: Table, neutralised: bool,
                  progress: Progress | None) -> Iterator[Sequence[Any]]:
     """The table's CSV cells, BATCH_ROWS rows at a time, in primary-key order.
 
-    The cells are computed in SQL, so Python only hands batches to csv.writer: the
-    export runs close to the speed of reading the table.
+    Dates and booleans are computed in SQL; Python neutralises text cells a batch at a
+    time (one regex search over the batch's text, cell by cell only where it finds
+    something) and hands batches to csv.writer, so the export runs close to the speed
+    of reading the table.
     """
-    query = (select(*(_csv_column(c, neutralised) for c in table.columns))
+    from incidentdb.spreadsheet import neutralise_rows
+
+    query = (select(*(_csv_column(c) for c in table.columns))
              .order_by(*table.primary_key.columns))
+    text_columns = [i for i, c in enumerate(table.columns)
+                    if neutralised and isinstance(c.type, String)]
     total = 0
     if progress:
         total = conn.execute(select(func.count()).select_from(table)).scalar_one()
     done = 0
     with conn.execute(query.execution_options(yield_per=BATCH_ROWS)) as result:
         while batch := result.fetchmany(BATCH_ROWS):
-            yield batch
+            yield neutralise_rows(batch, text_columns) if text_columns else batch
             done += len(batch)
             if progress:
                 progress(table.name, done, total)
@@ -411,8 +408,10 @@ def data_package(conn: Connection, tables: Sequence[Table], *,
     """
     sources = Base.metadata.tables["sources"]
     rows = conn.execute(select(sources).order_by(sources.c.id)).all()
-    cells = ("Text cells beginning with =, +, -, @, a tab or a carriage return are prefixed "
-             "with ' against spreadsheet formula injection." if neutralised else
+    cells = ("A text cell that a spreadsheet could run as a formula (one beginning with =, +, "
+             "-, @, a tab, a carriage return or a fullwidth ＝ ＋ － ＠, also after white "
+             "space or a line break) is prefixed with ' against formula injection."
+             if neutralised else
              "Cells are written as they are (no spreadsheet formula neutralisation).")
     notes = [f"{row.title}: {row.licence}" for row in rows if row.licence]
     package: dict[str, Any] = {

@@ -71,13 +71,33 @@ def dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, default=_json_default)
 
 
+RAW_NOTE = ("Note: --raw: CSV cells are written as they are, without neutralising "
+            "spreadsheet formulas (=, +, -, @).")
+
+
+def csv_cell(value: Any, raw: bool = False) -> Any:
+    """A value as a CSV cell: plain (`_plain`), and text a spreadsheet could run as a
+    formula neutralised by the rule every CSV of incidentdb follows, unless raw.
+    Numbers stay numbers: they are not text and no spreadsheet runs them."""
+    from incidentdb.spreadsheet import neutralise
+
+    cell = _plain(value)
+    return cell if raw or not isinstance(cell, str) else neutralise(cell)
+
+
 def write_machine(rows: list[dict[str, Any]], fmt: str, columns: list[str] | None = None,
-                  stream: Any = None) -> None:
-    """csv, json or ndjson to stdout, without Rich: stable for scripts."""
+                  stream: Any = None, raw: bool = False) -> None:
+    """csv, json or ndjson to stdout, without Rich: stable for scripts.
+
+    CSV cells go through `csv_cell` (formula-safe) unless raw, which is said once on
+    stderr: a user who opens the file in a spreadsheet should know it is not safe.
+    """
     import csv
     import json
     import sys
 
+    if raw and fmt == "csv":
+        sys.stderr.write(RAW_NOTE + "\n")
     out = stream or sys.stdout
     if fmt == "json":
         out.write(json.dumps(rows, ensure_ascii=False, indent=2, default=_json_default) + "\n")
@@ -86,10 +106,27 @@ def write_machine(rows: list[dict[str, Any]], fmt: str, columns: list[str] | Non
             out.write(dumps(row) + "\n")
     else:
         columns = columns or (list(rows[0]) if rows else [])
-        writer = csv.writer(out, lineterminator="\n")
+        writer = csv.writer(_LineFeedRows(out), lineterminator="\r\n")
         writer.writerow(columns)
         for row in rows:
-            writer.writerow([_plain(row.get(c)) for c in columns])
+            writer.writerow([csv_cell(row.get(c), raw) for c in columns])
+
+
+class _LineFeedRows:
+    """A stream for csv.writer that ends its rows with "\n" where the writer ended them
+    with "\r\n".
+
+    Before Python 3.13, csv.writer quotes a cell holding a carriage return only when the
+    line terminator holds one: with "\n" such a cell splits its row, and the text after
+    the carriage return starts a new row, where a spreadsheet may run it as a formula.
+    The writer writes each row with one call, so the terminator is the end of each write.
+    """
+
+    def __init__(self, out: Any) -> None:
+        self._write = out.write
+
+    def write(self, line: str) -> Any:
+        return self._write(line[:-2] + "\n" if line.endswith("\r\n") else line)
 
 
 def console() -> Any:
@@ -126,9 +163,10 @@ def _escape(value: Any) -> str:
 
 
 def render_rows(rows: list[dict[str, Any]], fmt: str, columns: list[str] | None = None,
-                title: str | None = None, empty: str = "Nothing found.") -> None:
+                title: str | None = None, empty: str = "Nothing found.",
+                raw: bool = False) -> None:
     if fmt != "table":
-        write_machine(rows, fmt, columns)
+        write_machine(rows, fmt, columns, raw=raw)
         return
     out = console()
     if not rows:
@@ -154,7 +192,7 @@ def render_bars(rows: list[dict[str, Any]], label: str, value: str, title: str,
         out.print(footer)
 
 
-def render_case_file(data: dict[str, Any], fmt: str) -> None:
+def render_case_file(data: dict[str, Any], fmt: str, raw: bool = False) -> None:
     """A person's case file: one JSON object, or a flat list of facts for csv/ndjson."""
     if fmt == "json":
         import sys
@@ -163,7 +201,8 @@ def render_case_file(data: dict[str, Any], fmt: str) -> None:
         return
     if fmt in ("csv", "ndjson"):
         write_machine(case_file_facts(data), fmt,
-                      ["section", "id", "date", "kind", "text", "detail", "evidence"])
+                      ["section", "id", "date", "kind", "text", "detail", "evidence"],
+                      raw=raw)
         return
     from rich.panel import Panel
 
