@@ -1,10 +1,14 @@
-"""Alembic environment: resolves the database URL as the CLI does and batches on SQLite."""
+"""Alembic environment: resolves the database URL as the CLI does and batches on SQLite.
+
+A migration's transaction begins as a writer (it waits for a load's lock rather
+than failing midway); `alembic check` through incidentdb opens the database read-only.
+"""
 
 from __future__ import annotations
 
 from alembic import context
 
-from incidentdb.db import make_engine, resolve_url
+from incidentdb.db import WRITER, make_engine, resolve_url
 from incidentdb.models import Base
 
 config = context.config
@@ -43,10 +47,15 @@ def run_migrations_online() -> None:
     if connection is not None:
         _run(connection)
         return
-    engine = make_engine(_url())
-    with engine.connect() as connection:
-        _run(connection)
-    engine.dispose()
+    read_only = bool(config.attributes.get("read_only"))
+    engine = make_engine(_url(), read_only=read_only)
+    try:
+        with engine.connect() as connection:
+            if not read_only:
+                connection.execution_options(**{WRITER: True})
+            _run(connection)
+    finally:
+        engine.dispose()
 
 
 def _run(connection) -> None:  # noqa: ANN001

@@ -150,31 +150,55 @@ def _discard_output() -> None:
 def main_options(
     ctx: typer.Context,
     db: Annotated[str | None, typer.Option(
-        "--db", metavar="URL", help="Database URL. Default: $INCIDENTDB_DATABASE_URL, "
-        "else sqlite:///incidents.db in the current folder.")] = None,
+        "--db", metavar="URL", help="Database URL, or the path of a SQLite file. Default: "
+        "$INCIDENTDB_DATABASE_URL, else sqlite:///incidents.db in the current folder.")] = None,
+    read_only: Annotated[bool, typer.Option(
+        "--read-only", help="Open the database read-only (SQLite mode=ro; a read-only "
+        "PostgreSQL session): queries and exports work, load and db upgrade are refused. "
+        "mode=ro in a SQLite URL does the same.")] = False,
 ) -> None:
-    ctx.obj = {"db": db}
+    if db is not None and not db.strip():
+        err("Error: --db is empty: give a database URL or the path of a SQLite file")
+        raise typer.Exit(2)
+    ctx.obj = {"db": db, "read_only": read_only}
 
 
 def _db_url(ctx: typer.Context) -> str | None:
     return (ctx.find_root().obj or {}).get("db")
 
 
-def open_engine(ctx: typer.Context, *, require_schema: bool = True) -> Engine:
-    """The engine of the chosen database, its schema checked.
+def _read_only(ctx: typer.Context) -> bool:
+    """--read-only, or a URL that asks for it (mode=ro)."""
+    from incidentdb.db import is_read_only_url
 
-    The embedded default database is created, migrated and loaded with the bundled
-    data on first use; a database the user named is never loaded implicitly.
+    return bool((ctx.find_root().obj or {}).get("read_only")) or is_read_only_url(_db_url(ctx))
+
+
+def _refuse_read_only(ctx: typer.Context, command: str) -> None:
+    """A command that writes, on a database opened read-only: a usage error (exit 2)."""
+    if _read_only(ctx):
+        err(f"Error: {command} writes to the database, which is opened read-only "
+            "(--read-only, or mode=ro in the URL)")
+        raise typer.Exit(2)
+
+
+def open_engine(ctx: typer.Context, *, require_schema: bool = True) -> Engine:
+    """The read-only engine of the chosen database, its schema checked.
+
+    Read-only, whatever the options: the commands that use it only read, and so
+    cannot change a byte of a database they read or refuse. The embedded default
+    database is created, migrated and loaded with the bundled data on first use
+    (not with --read-only); a database the user named is never loaded implicitly.
     """
     from incidentdb.db import check_revision, database_state, is_default_url, make_engine
 
     url = _db_url(ctx)
-    engine = make_engine(url)
+    engine = make_engine(url, read_only=True)
     if not require_schema:
         return engine
     revision, has_data = database_state(engine)
-    if revision is None and is_default_url(url):
-        _first_use(engine)
+    if revision is None and is_default_url(url) and not _read_only(ctx):
+        _first_use(url)
         revision, has_data = database_state(engine)
     check_revision(revision)
     if not has_data:
@@ -182,14 +206,20 @@ def open_engine(ctx: typer.Context, *, require_schema: bool = True) -> Engine:
     return engine
 
 
-def _first_use(engine: Engine) -> None:
+def _first_use(url: str | None) -> None:
     from incidentdb import migrate
+    from incidentdb.db import make_engine, refuse_foreign_tables
     from incidentdb.loader import load_paths
 
-    err("Note: creating the database incidents.db here and loading the bundled data "
-        "(first use).")
-    migrate.upgrade(str(engine.url.render_as_string(hide_password=False)))
-    load_paths(engine)
+    engine = make_engine(url)
+    try:
+        refuse_foreign_tables(engine, force=False)  # an incidents.db of another application
+        err("Note: creating the database incidents.db here and loading the bundled data "
+            "(first use).")
+        migrate.upgrade(url)
+        load_paths(engine)
+    finally:
+        engine.dispose()
 
 
 # --- db ---------------------------------------------------------------------------------
@@ -198,14 +228,20 @@ def _first_use(engine: Engine) -> None:
 @db_app.command("upgrade")
 @user_errors
 def db_upgrade(ctx: typer.Context, revision: Annotated[str, typer.Argument(
-        help="Target revision.")] = "head") -> None:
+        help="Target revision.")] = "head",
+        force: Annotated[bool, typer.Option(
+            "--force", help="Add incidentdb's tables to a database that holds another "
+            "application's tables.")] = False) -> None:
     """Upgrade the schema to the newest revision (or REVISION).
+
+    A database holding another application's tables is refused unless --force.
 
     Example: incidentdb --db sqlite:///incidents.db db upgrade
     """
     from incidentdb import migrate
 
-    migrate.upgrade(_db_url(ctx), revision)
+    _refuse_read_only(ctx, "db upgrade")
+    migrate.upgrade(_db_url(ctx), revision, force=force)
     err(f"Schema at revision {migrate.current(_db_url(ctx))}.")
 
 
@@ -219,6 +255,7 @@ def db_downgrade(ctx: typer.Context, revision: Annotated[str, typer.Argument(
     """
     from incidentdb import migrate
 
+    _refuse_read_only(ctx, "db downgrade")
     migrate.downgrade(_db_url(ctx), revision)
     err(f"Schema at revision {migrate.current(_db_url(ctx)) or 'base'}.")
 
@@ -231,9 +268,19 @@ def db_current(ctx: typer.Context) -> None:
     Example: incidentdb db current
     """
     from incidentdb import migrate
+    from incidentdb.db import foreign_tables, make_engine, where
 
-    current = migrate.current(_db_url(ctx))
+    current = migrate.current(_db_url(ctx))  # a newer database's revision is an error
     head = migrate.head()
+    if current is None:
+        engine = make_engine(_db_url(ctx), read_only=True)
+        try:
+            foreign = foreign_tables(engine)
+            if foreign:
+                raise UserError(f"{where(engine)} holds tables that are not incidentdb's "
+                                f"({', '.join(foreign[:10])}) and no incidentdb schema")
+        finally:
+            engine.dispose()
     state = "up to date" if current == head else "behind: run `incidentdb db upgrade`"
     typer.echo(f"{current or 'base (no schema)'} (head {head}, {state})")
 
@@ -267,6 +314,9 @@ def load(
     prune: Annotated[bool, typer.Option(
         "--prune", help="Remove the records of the loaded sources that the files do not "
         "hold (without it they are kept and counted).")] = False,
+    force: Annotated[bool, typer.Option(
+        "--force", help="Add incidentdb's tables to a database that holds another "
+        "application's tables.")] = False,
 ) -> None:
     """Validate data files and load them into the database, in one transaction.
 
@@ -279,18 +329,29 @@ def load(
     import tempfile
 
     from incidentdb import migrate
-    from incidentdb.db import check_revision, make_engine, schema_revision
+    from incidentdb.db import (
+        check_revision,
+        claim_for_writing,
+        make_engine,
+        refuse_foreign_tables,
+        schema_revision,
+    )
     from incidentdb.loader import LoadError, load_paths
     from incidentdb.output import progress_reporter
 
+    _refuse_read_only(ctx, "load")
     engine = make_engine(_db_url(ctx))
     with tempfile.TemporaryDirectory() as scratch:
+        if dry_run:  # another application's database: refused before anything is read
+            refuse_foreign_tables(engine, force=force)
+        else:
+            claim_for_writing(engine, force=force)
         revision = schema_revision(engine)
         if revision is None:
             if dry_run:  # nothing may be written, not even a schema: compare with an empty one
                 err("Note: the database has no schema yet; comparing with an empty database.")
                 engine = make_engine(f"sqlite:///{Path(scratch) / 'dry-run.db'}")
-            migrate.upgrade(engine.url.render_as_string(hide_password=False))
+            migrate.upgrade(engine.url.render_as_string(hide_password=False), force=force)
             revision = schema_revision(engine)
         check_revision(revision)
         try:

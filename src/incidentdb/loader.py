@@ -194,7 +194,7 @@ def load_paths(engine: Engine, paths: list[Path] | None = None, *, dry_run: bool
     from sqlalchemy.exc import IntegrityError
 
     reading = _Reading(paths or [default_data_path()], progress)
-    with engine.connect() as conn:
+    with engine.connect().execution_options(incidentdb_writer=True) as conn:  # db.WRITER
         transaction = conn.begin()
         try:
             writer = LoadWriter(conn, lambda table, number, line, rid, message: reading.problem(

@@ -1,48 +1,112 @@
-"""Alembic, wrapped: the migrations that ship with incidentdb, applied to any URL."""
+"""Alembic, wrapped: the migrations that ship with incidentdb, applied to any URL.
+
+Around Alembic, the checks a user needs: a database made by a newer incidentdb is
+named as such (Alembic only says it cannot find a revision), another application's
+database is not given incidentdb's tables unless forced, and reading the revision
+opens the database read-only. Alembic's errors become one-line DatabaseErrors.
+"""
 
 from __future__ import annotations
 
 import io
+import sys
+from collections.abc import Callable
 from contextlib import redirect_stdout
+from typing import TYPE_CHECKING
 
 from incidentdb.bundle import bundled_path
-from incidentdb.db import resolve_url
+from incidentdb.db import (
+    KNOWN_REVISIONS,
+    SCHEMA_REVISION,
+    DatabaseError,
+    hide_password,
+    newer_message,
+    resolve_url,
+)
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
 
 
-def _config(url: str | None):  # noqa: ANN202 - alembic.config.Config, imported lazily
+def _config(url: str | None, *, read_only: bool = False):  # noqa: ANN202 - alembic Config
     from alembic.config import Config
 
     ini = bundled_path("alembic.ini")
-    config = Config(str(ini)) if ini.is_file() else Config()
+    # Alembic's default stdout is the one of the moment it was imported (a closed
+    # stream, after a test runner's invocation): give it the current one, or a buffer
+    # when incidentdb words the result itself.
+    stdout = io.StringIO() if read_only else sys.stdout
+    config = Config(str(ini) if ini.is_file() else None, stdout=stdout)
     config.set_main_option("script_location", str(bundled_path("migrations")))
     config.attributes["url"] = resolve_url(url)
+    config.attributes["read_only"] = read_only
     return config
 
 
-def upgrade(url: str | None = None, revision: str = "head") -> None:
+def upgrade(url: str | None = None, revision: str = "head", *, force: bool = False) -> None:
+    """Upgrade to `revision`; a database holding other applications' tables needs `force`."""
     from alembic import command
 
-    command.upgrade(_config(url), revision)
+    from incidentdb.db import claim_for_writing, make_engine
+
+    engine = make_engine(url)
+    try:
+        _current(engine)  # a newer database is refused before Alembic looks for revisions
+        claim_for_writing(engine, force=force)
+    finally:
+        engine.dispose()
+    _alembic(command.upgrade, _config(url), revision, "upgrade", url)
 
 
 def downgrade(url: str | None = None, revision: str = "base") -> None:
     from alembic import command
 
-    command.downgrade(_config(url), revision)
+    current(url)
+    _alembic(command.downgrade, _config(url), revision, "downgrade", url)
+
+
+def _alembic(step: Callable[..., None], config: object, revision: str, verb: str,
+             url: str | None) -> None:
+    from alembic.util.exc import CommandError
+
+    try:
+        step(config, revision)
+    except CommandError as exc:
+        message = " ".join(str(exc).split())
+        if message.startswith("Can't locate revision"):
+            raise DatabaseError(
+                f"unknown revision {revision[:40]!r}: this incidentdb knows "
+                f"{KNOWN_REVISIONS[0]} to {SCHEMA_REVISION} (head), and base") from None
+        raise DatabaseError(f"cannot {verb} to {revision[:40]!r}: "
+                            f"{hide_password(message, resolve_url(url))}") from None
 
 
 def current(url: str | None = None) -> str | None:
-    """The revision the database is at (None for an empty database)."""
-    from alembic.runtime.migration import MigrationContext
+    """The revision the database is at (None for an empty database), read read-only.
 
+    A revision this code does not know is refused: a newer incidentdb made it.
+    """
     from incidentdb.db import make_engine
 
-    engine = make_engine(url)
+    engine = make_engine(url, read_only=True)
     try:
-        with engine.connect() as conn:
-            return MigrationContext.configure(conn).get_current_revision()
+        return _current(engine)
     finally:
         engine.dispose()
+
+
+def _current(engine: Engine) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
+    from incidentdb.db import sqlite_missing
+
+    if sqlite_missing(engine):
+        return None  # connecting would create the file
+    with engine.connect() as conn:
+        revision = MigrationContext.configure(conn).get_current_revision()
+    if revision is not None and revision not in KNOWN_REVISIONS:
+        raise DatabaseError(newer_message(revision))
+    return revision
 
 
 def head() -> str:
@@ -51,14 +115,30 @@ def head() -> str:
     return ScriptDirectory.from_config(_config(None)).get_current_head()
 
 
-def check(url: str | None = None) -> str | None:
-    """None when the database matches the models; otherwise Alembic's description of the drift."""
-    from alembic import command
-    from alembic.util.exc import AutogenerateDiffsDetected
+def revisions() -> list[str]:
+    """Every revision the migrations define, oldest first."""
+    from alembic.script import ScriptDirectory
 
+    script = ScriptDirectory.from_config(_config(None))
+    return [rev.revision for rev in reversed(list(script.walk_revisions()))]
+
+
+def check(url: str | None = None) -> str | None:
+    """None when the database matches the models; otherwise Alembic's description of the drift.
+
+    Reads only: the database is opened read-only.
+    """
+    from alembic import command
+    from alembic.util.exc import AutogenerateDiffsDetected, CommandError
+
+    if current(url) is None:
+        raise DatabaseError("the database has no incidentdb schema: run "
+                            "`incidentdb db upgrade`")
     try:
         with redirect_stdout(io.StringIO()):
-            command.check(_config(url))
+            command.check(_config(url, read_only=True))  # its report is on its stdout
     except AutogenerateDiffsDetected as exc:
         return str(exc)
+    except CommandError as exc:
+        raise DatabaseError(f"cannot check the schema: {' '.join(str(exc).split())}") from None
     return None
