@@ -32,7 +32,7 @@ QUERY_COMMANDS = [
     ("person", "Tofig Yagublu"), ("people",), ("cases",), ("charges",), ("events",),
     ("timeline",), ("orgs",), ("org", "APFP"), ("search", "hunger strike"), ("stats",),
     ("cite", "yagublu-conditional-30-months"), ("check",),
-    ("export", "people", "--format", "csv", "--out", "-"),
+    ("export", "people", "--format", "csv", "--out", "-"), ("db", "current"), ("db", "check"),
 ]
 # The read-only commands of issue 10 item 5; {out} is a fresh folder.
 READ_COMMANDS = [
@@ -475,6 +475,37 @@ def test_postgresql_url_without_driver_reads_the_database(loaded_db, run):
     url = loaded_db.url.replace("postgresql+psycopg://", "postgresql://", 1)
     result = run(url, "stats")
     assert result.exit_code == 0, result.output
+
+
+def test_password_is_hidden_in_any_form_a_message_echoes_it():
+    from incidentdb.db import hide_password, shown_url
+
+    url = "postgresql+psycopg://reader:p%40ss-w0rd@db.example.org/x"
+    message = f"could not connect to {url} as reader with p@ss-w0rd"
+    assert "p@ss-w0rd" not in hide_password(message, url)
+    assert "p%40ss-w0rd" not in hide_password(message, url)
+    assert shown_url(url) == "postgresql+psycopg://reader:***@db.example.org/x"
+
+
+def test_a_rollback_database_locked_by_a_writer_is_one_line(tmp_path, run, monkeypatch):
+    """Switching a rollback-journal database to WAL needs the lock a writer holds."""
+    if BACKEND != "sqlite":
+        pytest.skip("SQLite journal modes")
+    path = tmp_path / "own.db"
+    assert run(f"sqlite:///{path}", "db", "upgrade").exit_code == 0
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA journal_mode=DELETE")
+    conn.isolation_level = None
+    conn.execute("BEGIN IMMEDIATE")  # another writer, in the middle of its transaction
+    conn.execute("UPDATE alembic_version SET version_num = version_num")
+    monkeypatch.setenv("INCIDENTDB_LOCK_TIMEOUT", "0.2")
+    try:
+        result = run(f"sqlite:///{path}", "load", str(DATA))
+    finally:
+        conn.execute("ROLLBACK")
+        conn.close()
+    assert result.exit_code == 1, result.output
+    assert result.stderr == "Error: the database is locked by another writer; waited 0.2 s\n"
 
 
 def test_bad_port_error_hides_the_password(run):

@@ -322,9 +322,17 @@ def use_wal(engine: Engine) -> None:
     """
     if engine.dialect.name != "sqlite" or sqlite_file(engine.url) is None:
         return
+    import sqlite3
+
     with engine.connect() as conn:
         # On the driver's connection: the mode cannot change inside a transaction.
-        conn.connection.driver_connection.execute("PRAGMA journal_mode=WAL")  # type: ignore[union-attr]
+        try:
+            conn.connection.driver_connection.execute(  # type: ignore[union-attr]
+                "PRAGMA journal_mode=WAL")
+        except sqlite3.OperationalError as exc:
+            if "locked" in str(exc) or "busy" in str(exc):
+                raise DatabaseError(locked_message(lock_timeout())) from None
+            raise
 
 
 def own_table(name: str) -> bool:
