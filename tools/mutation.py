@@ -86,7 +86,7 @@ def configure(work: Path, module: str) -> None:
     config = {
         "source_paths": ["src"],
         "only_mutate": [f"src/incidentdb/{module}.py"],
-        "also_copy": ["data", "migrations", "alembic.ini"],
+        "also_copy": ["data", "migrations", "alembic.ini", "README.md", "docs"],
         "pytest_add_cli_args": PYTEST_ARGS,
         "pytest_add_cli_args_test_selection": tests,
     }
