@@ -428,6 +428,8 @@ def test_the_first_pass_gives_only_sources_and_says_nothing(tmp_path: Path) -> N
     (b'{"a": "__", "a": 2}', "duplicate key 'a' in a JSON object"),
     (b'{"\\u005f_line__": 1}', "field '__line__' is reserved for the loader (names like "
      "__this__ are)"),
+    (b'{"\\u005f\\u005fline\\u005f\\u005f": 1}', "field '__line__' is reserved for the loader "
+     "(names like __this__ are)"),
     (b'{"table": "x", "a": {"__line__": 1}}', "field '__line__' is reserved for the loader "
      "(names like __this__ are)"),
     (b'{"a": ' + b"9" * 5000 + b"}", "a number has too many digits (at most 4300)"),
@@ -439,8 +441,10 @@ def test_the_first_pass_gives_only_sources_and_says_nothing(tmp_path: Path) -> N
 ])
 def test_a_bad_json_line_is_one_problem_with_its_line(tmp_path: Path, line: bytes,
                                                       problem: str) -> None:
-    assert _jsonl(tmp_path, [b'{"table": "x", "id": "ok"}', line])[1:] == [
-        f"data.jsonl:2: {problem}"]
+    """The lines around it are read: one bad line does not stop the file."""
+    items = _jsonl(tmp_path, [b'{"table": "x", "id": "ok"}', line, b'{"table": "y", "id": "b"}'])
+    assert [x if isinstance(x, str) else (x.section, x.line) for x in items] == [
+        ("x", 1), f"data.jsonl:2: {problem}", ("y", 3)]
 
 
 def test_json_nesting_up_to_the_limit_is_read(tmp_path: Path) -> None:
