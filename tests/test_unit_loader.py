@@ -149,3 +149,73 @@ def test_problems_name_files_relative_to_the_current_folder(engine, base_copy, t
         os.path.join("data", "people.yaml"), 9,
         f"duplicate id (first defined at {os.path.join('data', 'extra.yaml')}:3)",
         "people", "tofiq-hasanov")]
+
+
+def test_the_report_says_whether_it_was_a_dry_run_and_a_prune(engine) -> None:  # noqa: ANN001
+    report = load_paths(engine, [BASE], dry_run=True, prune=True)
+    assert (report.files, report.records, report.dry_run, report.prune) == (
+        5, BASE_RECORDS, True, True)
+    assert (report.kept, report.removed, report.unread) == ({}, {}, [])
+    report = load_paths(engine, [BASE])
+    assert (report.dry_run, report.prune) == (False, False)
+
+
+def test_a_refused_record_is_not_reported_again_but_later_references_are(engine,
+                                                                         base_copy) -> None:  # noqa: ANN001
+    people = base_copy / "people.yaml"
+    people.write_text(people.read_text(encoding="utf-8").replace(
+        "occupations: [party-member]", "occupations: [deputy-chairman]"), encoding="utf-8")
+    (base_copy / "extra.yaml").write_text(
+        f"source: {SOURCE}\nevents:\n  - id: hasanov-held\n    kind: detention\n"
+        "    title: Tofiq Hasanov held\n    excerpt: held for several days\n"
+        "    participants:\n      - person: rauf-aliyev\n        role: victim\n",
+        encoding="utf-8")
+    found = problems_of(engine, [base_copy])
+    assert [(p.path, p.line, p.section, p.record_id) for p in found] == [
+        (os.path.relpath(base_copy / "extra.yaml"), 8, "events", "hasanov-held"),
+        (os.path.relpath(people), 3, "people", "aynur-mammadova")]
+    assert found[0].message == "person 'rauf-aliyev' does not exist"
+    assert found[1].message.startswith("occupations item 'deputy-chairman' is not one of: ")
+
+
+def test_an_unreadable_file_hides_the_references_it_may_hold(engine, base_copy) -> None:  # noqa: ANN001
+    """People.yaml cannot be read: the records naming its people are not reported."""
+    people = base_copy / "people.yaml"
+    people.write_text(people.read_text(encoding="utf-8").replace(
+        "aliases: [Mammadova]", "aliases: [Mammadova"), encoding="utf-8")
+    found = problems_of(engine, [base_copy])
+    # line 6: where the parser finds the list unclosed
+    assert [(p.path, p.line) for p in found] == [(os.path.relpath(people), 6)]
+    assert found[0].message.startswith("YAML syntax error: ")
+
+
+def test_pruning_a_record_another_source_names_is_refused_at_commit(engine, migrated_db,
+                                                                    base_copy, tmp_path) -> None:  # noqa: ANN001
+    """The other source is not loaded, so only the database's foreign keys can see it."""
+    other = tmp_path / "other"
+    other.mkdir()
+    shutil.copy2(BASE / "sources" / "report.txt", other / "report.txt")
+    (other / "source.yaml").write_text(
+        "sources:\n  - id: addendum\n    title: An addendum\n    publisher: incidentdb tests\n"
+        "    published: 2022-02-01\n    events_year: 2021\n    text: report.txt\n"
+        "    sha256: a7a736d1baccc8e9cc60e80ce2bf2601721f78bf2379a29addadf775bf245ad2\n",
+        encoding="utf-8")
+    (other / "events.yaml").write_text(
+        "source: addendum\n"
+        "events:\n  - id: hasanov-held\n    kind: detention\n    title: Tofiq Hasanov held\n"
+        "    excerpt: held for several days\n    participants:\n"
+        "      - person: tofiq-hasanov\n        role: victim\n", encoding="utf-8")
+    load_paths(engine, [base_copy, other])
+    from .test_loader import digest
+
+    before = digest(migrated_db.url)
+    (base_copy / "events.yaml").unlink()
+    people = base_copy / "people.yaml"
+    people.write_text(people.read_text(encoding="utf-8").split("\n  - id: tofiq-hasanov")[0]
+                      + "\n", encoding="utf-8")
+    found = problems_of(engine, [base_copy], prune=True)
+    assert [(p.path, p.line, p.section, p.record_id) for p in found] == [
+        ("(database)", None, None, None)]
+    assert found[0].message.startswith(
+        "a removed record is still referred to by another source: ")
+    assert digest(migrated_db.url) == before
