@@ -219,3 +219,26 @@ def test_pruning_a_record_another_source_names_is_refused_at_commit(engine, migr
     assert found[0].message.startswith(
         "a removed record is still referred to by another source: ")
     assert digest(migrated_db.url) == before
+
+
+def test_a_load_begins_as_a_writer_and_gives_up_after_the_lock_bound(
+        engine, migrated_db, monkeypatch) -> None:  # noqa: ANN001
+    """Another writer holds the lock: the load waits, then says so, and writes nothing."""
+    from incidentdb.db import WRITER, DatabaseError, locked_message, make_engine
+
+    monkeypatch.setenv("INCIDENTDB_LOCK_TIMEOUT", "0.3")
+    waiting = make_engine(migrated_db.url)  # reads the bound when made
+    holder = engine.connect().execution_options(**{WRITER: True})
+    holder.begin()
+    try:
+        with pytest.raises(DatabaseError) as caught:
+            load_paths(waiting, [BASE])
+    finally:
+        holder.rollback()
+        holder.close()
+        waiting.dispose()
+    assert str(caught.value) == locked_message(0.3)
+    with engine.connect() as conn:
+        from sqlalchemy import text
+
+        assert conn.execute(text("SELECT count(*) FROM sources")).scalar_one() == 0
