@@ -271,3 +271,27 @@ def test_a_kept_count_is_exact_and_the_list_stops_at_1000(engine, base_copy, tmp
     assert report.kept[SOURCE].count == 1001
     assert report.kept[SOURCE].records == [("offences", f"offence-{n:04d}")
                                            for n in range(1000)]
+
+
+# --- planner statistics after a large load ---------------------------------------------------
+
+BASE_ROWS = 22  # rows of every table that _base's 12 records make (see test_a_first_load...)
+
+
+@pytest.mark.parametrize("offences", [writer.STATISTICS_AFTER - BASE_ROWS - 1,
+                                      writer.STATISTICS_AFTER - BASE_ROWS])
+def test_statistics_are_renewed_on_postgresql_from_10000_changed_rows(engine, base_copy,
+                                                                      offences: int) -> None:  # noqa: ANN001
+    """PostgreSQL plans a freshly loaded table as tiny until ANALYZE; SQLite plans from its
+    indexes alone, so it is never analysed (no sqlite_stat1 table)."""
+    (base_copy / "bulk.jsonl").write_text(
+        "".join(OFFENCE_LINE % n for n in range(offences)),
+        encoding="utf-8")
+    report = load_paths(engine, [base_copy])
+    assert sum(c.added for c in report.tables.values()) == BASE_ROWS + offences
+    if engine.dialect.name == "sqlite":
+        assert rows(engine, "SELECT name FROM sqlite_master WHERE name LIKE 'sqlite_stat%'") == []
+    else:
+        analysed = rows(engine, "SELECT last_analyze IS NOT NULL FROM pg_stat_user_tables "
+                        "WHERE relname = 'offences' AND schemaname = current_schema()")
+        assert analysed == [(BASE_ROWS + offences >= 10_000,)]
