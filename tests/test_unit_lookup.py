@@ -36,6 +36,8 @@ PEOPLE = [
     ("vusal-mammadli", "Vusal Mammadli", ["Mammadli"]),
     ("orkhan-mammadli", "Orkhan Mammadli", ["Mammadli"]),
     ("zaur-qocayev", "Zaur Qocayev", ["Z. Qocayev"]),
+    ("nigar-sultan", "Nigar Sultan", []),
+    ("nigar-sultan-aliyeva", "Nigar Sultan Aliyeva", []),
     ("tural-dashdemirov", "Tural Dashdemirov", []),
     ("tural-dashdemirli", "Tural Dashdemirli", []),
     ("tural-dashdemirzade", "Tural Dashdemirzade", []),
@@ -116,6 +118,9 @@ def test_a_person_is_found_by_name_alias_or_word_beginnings(
     ("Mammadli Vusal", "vusal-mammadli"),
     ("Qocayev", "zaur-qocayev"),  # found by two of its names: one person
     ("Z Qocayev", "zaur-qocayev"),  # the alias, folded
+    # a whole name, also the beginning of a longer one: the exact name wins
+    ("Nigar Sultan", "nigar-sultan"),
+    ("Nigar Sultan Aliyeva", "nigar-sultan-aliyeva"),
 ])
 def test_a_person_is_found_by_words_when_one_person_fits(
         invented: Session, typed: str, person_id: str) -> None:
@@ -192,6 +197,7 @@ def test_a_name_close_to_a_whole_name_is_suggested(invented: Session) -> None:
     ("Popular Front Party of Azerbaijan", "apfp", "Popular Front Party of Azerbaijan"),
     ("baku-police", "baku-police", "Baku police"),  # id, dashes as spaces
     ("Baku police", "baku-police", "Baku police"),
+    ("azerbaijan police", "azerbaijan-police", "police"),  # by id only
     ("police", "azerbaijan-police", "police"),  # exact name beats "Baku police"
     ("Council of Europe", "council-of-europe", "Council of Europe"),  # exact beats parts
     ("Secretary of State", "us-secretary-of-state", "US Secretary of State"),  # a part
@@ -213,6 +219,15 @@ def test_an_organization_is_found_by_id_name_short_name_or_a_part(
 ])
 def test_an_invented_organization_is_found(invented: Session, typed: str, org_id: str) -> None:
     assert find_organization(invented, typed).id == org_id
+
+
+def test_at_most_three_close_organizations_are_suggested_closest_first(
+        session: Session) -> None:
+    # five folded names are within difflib's cutoff (0.6) of "azarbaijani forjaskh": the
+    # three closest (difflib.get_close_matches, which measures from the name) are shown
+    assert str(refusal(session, "Azerbaijani forcesx", organization=True)) == (
+        "no organization matches 'Azerbaijani forcesx'; did you mean Azerbaijani forces, "
+        "Azerbaijani courts, Armenian forces?")
 
 
 def test_several_organizations_are_listed_by_id_with_their_names(invented: Session) -> None:
