@@ -45,9 +45,9 @@ MODULES: dict[str, list[str]] = {
     "reading": ["test_malformed.py", "test_loader.py", "test_load_additive.py",
                 "test_unit_reading.py"],
     "loader": ["test_loader.py", "test_load_additive.py", "test_malformed.py",
-               "test_unit_loader.py"],
+               "test_unit_loader.py", "test_unit_writer.py"],
     "writer": ["test_loader.py", "test_load_additive.py", "test_malformed.py",
-               "test_unit_writer.py"],
+               "test_unit_writer.py", "test_unit_loader.py"],
     "lookup": ["test_queries.py", "test_exact_values.py", "test_unit_lookup.py"],
     "queries": ["test_queries.py", "test_unit_queries.py"],
 }
