@@ -9,6 +9,7 @@ be reached, the run fails: PostgreSQL tests are never skipped silently.
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -115,6 +116,33 @@ def loaded_database(tmp: Path, data: Path) -> Database:
 def loaded_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
     """The bundled data, loaded once per run; tests that use it must not write."""
     database = loaded_database(tmp_path_factory.mktemp("loaded"), DATA)
+    yield database
+    database.drop()
+
+
+# Two people of the bundled data renamed to their Azerbaijani spelling (the bundled names
+# are all in English spelling, so output of them cannot show how non-ASCII text goes out).
+ACCENTED_NAMES = {"Shahla Humbatova": "Şahla Hümbətova", "Elchin Hasanzade": "Elçin Həsənzadə"}
+
+
+def accented_copy(target: Path) -> Path:
+    """A copy of the bundled data with the people of ACCENTED_NAMES renamed."""
+    shutil.copytree(DATA, target)
+    people = target / "people.yaml"
+    content = people.read_text(encoding="utf-8")
+    for english, azerbaijani in ACCENTED_NAMES.items():
+        assert f"    name: {english}\n" in content, english
+        content = content.replace(f"    name: {english}\n", f"    name: {azerbaijani}\n")
+    people.write_text(content, encoding="utf-8")
+    return target
+
+
+@pytest.fixture(scope="session")
+def accented_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
+    """The bundled data with two names in Azerbaijani spelling, loaded once per run;
+    tests that use it must not write."""
+    tmp = tmp_path_factory.mktemp("accented")
+    database = loaded_database(tmp, accented_copy(tmp / "data"))
     yield database
     database.drop()
 

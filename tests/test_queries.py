@@ -5,10 +5,13 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 
 import pytest
 
 from incidentdb.cli import app
+
+from .conftest import ACCENTED_NAMES
 
 
 def as_json(result):  # noqa: ANN001, ANN201
@@ -88,12 +91,22 @@ def test_person_unknown_suggests_closest(loaded_db, run):
     assert result.stdout == ""
 
 
-@pytest.mark.parametrize("typed", ["%", "_", "%ublu", "_agublu", "Y_gublu", "' OR 1=1 --"])
-def test_person_wildcards_are_literal(loaded_db, run, typed):
+@pytest.mark.parametrize(("typed", "message"), [
+    ("%", "no person matches '%': type a name"),
+    ("_", "no person matches '_': type a name"),
+    ("%ublu", "no person matches '%ublu'; did you mean Tofig Yagublu?"),
+    ("_agublu", "no person matches '_agublu'; did you mean Tofig Yagublu, Agil Maharramov?"),
+    ("Y_gublu", "no person matches 'Y_gublu'; did you mean Tofig Yagublu?"),
+    ("' OR 1=1 --", "no person matches \"' OR 1=1 --\""),
+])
+def test_person_wildcards_are_literal(loaded_db, run, typed, message):
+    """A name is folded before it reaches SQL, and folding drops `%` and `_`: these show
+    the answer, not LIKE. The text that reaches LIKE as typed is --charge (below)."""
     result = run(loaded_db.url, "person", typed)
+    assert result.exception is None or isinstance(result.exception, SystemExit)
     assert result.exit_code == 1
-    assert "Traceback" not in result.output
-    assert result.stderr.startswith("Error: ")
+    assert result.stdout == ""
+    assert result.stderr == f"Error: {message}\n"
 
 
 def test_a_percent_sign_adds_nothing_to_a_name(loaded_db, run):
@@ -119,6 +132,45 @@ def test_who_was_charged_with_hooliganism(loaded_db, run):
 def test_people_by_charge_text(loaded_db, run, text, expected):
     rows = as_csv(run(loaded_db.url, "people", "--charge", text, "--format", "csv"))
     assert {r["name"] for r in rows} == expected
+
+
+# The charge text reaches LIKE as typed (offence ids and names): `%` and `_` must match
+# themselves. No offence holds either, and the full-text half finds no word in them, so
+# each finds nothing; unescaped, `%` and `_` alone found 19 people and 18 cases.
+LIKE_WILDCARDS = ["%", "_", "%%", "%ism", "_ooliganism", "Hooligan_sm", "hooli%ism"]
+
+
+@pytest.mark.parametrize("command", ["people", "cases"])
+@pytest.mark.parametrize("text", LIKE_WILDCARDS)
+def test_charge_wildcards_match_literally(loaded_db, run, command, text):
+    result = run(loaded_db.url, command, "--charge", text, "--format", "json", "--limit", "0")
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert as_json(result) == []
+    assert result.stderr == ""
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("hooliganism", {"yagublu-case", "bakuvi-case"}),
+    ("Hooliganism", {"yagublu-case", "bakuvi-case"}),
+    ("covid", {"imanli-case", "mehdi-ibrahimov-case"}),
+    ("spreading-covid-19", {"imanli-case", "mehdi-ibrahimov-case"}),
+    ("defamation", {"hasanzade-salamov-defamation-case"}),
+])
+def test_cases_by_charge_text(loaded_db, run, text, expected):
+    rows = as_json(run(loaded_db.url, "cases", "--charge", text, "--format", "json"))
+    assert {r["id"] for r in rows} == expected
+    assert all(r["charges"] for r in rows)
+
+
+def test_cases_by_charge_csv_is_the_readme_example(loaded_db, run):
+    result = run(loaded_db.url, "cases", "--charge", "covid", "--format", "csv")
+    assert result.stdout.splitlines() == [
+        "id,title,status,defendants,defendant_count,charges,latest_sentence,sentence_date",
+        "imanli-case,Prosecution of Mahammad Imanli,pardoned,Mahammad Imanli,,"
+        "Spreading Covid-19,imprisonment 1 year,2020-12",
+        "mehdi-ibrahimov-case,Prosecution of Mehdi Ibrahimov,sentenced,Mehdi Ibrahimov,,"
+        "Spreading Covid-19,suspended 1 year 3 months,2021-02",
+    ]
 
 
 def test_people_by_org_short_name_and_kind(loaded_db, run):
@@ -248,13 +300,88 @@ def test_stats_and_cite(loaded_db, run):
     assert missing.exit_code == 1 and "no record has the id" in missing.stderr
 
 
+HUMBATOVA, HASANZADE = ACCENTED_NAMES["Shahla Humbatova"], ACCENTED_NAMES["Elchin Hasanzade"]
+# Commands whose JSON holds non-ASCII text of the accented data (conftest), and that text.
+NON_ASCII_COMMANDS = [
+    (("people",), HUMBATOVA), (("people", "--charge", "defamation"), HASANZADE),
+    (("person", "Humbatova"), HUMBATOVA), (("person", "Hasanzade"), HASANZADE),
+    (("cases", "--person", "Hasanzade"), HASANZADE),
+    (("events", "--person", "Hasanzade"), HASANZADE),
+    (("org", "Azerbaijani Bar Association"), HUMBATOVA), (("search", "Hasanzade"), HASANZADE),
+    (("cite", "fuad-gahramanli"), "five party leaders \u2013 Fuad Gahramanli"),
+]
+
+
+@pytest.mark.parametrize("fmt", ["json", "ndjson"])
+@pytest.mark.parametrize(("args", "written"), NON_ASCII_COMMANDS,
+                         ids=[" ".join(args) for args, _ in NON_ASCII_COMMANDS])
+def test_json_keeps_non_ascii_as_written(accented_db, run, args, written, fmt):
+    result = run(accented_db.url, *args, "--format", fmt)
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert written in out, out[:500]
+    assert "\\u" not in out  # no escape of any character
+    values = json.loads(out) if fmt == "json" else [json.loads(line)
+                                                      for line in out.splitlines()]
+    assert written in json.dumps(values, ensure_ascii=False)
+
+
+def test_the_accented_names_are_found_and_shown(accented_db, run):
+    data = as_json(run(accented_db.url, "person", "Şahla Hümbətova", "--format", "json"))
+    assert (data["id"], data["name"]) == ("shahla-humbatova", "Şahla Hümbətova")
+    rows = as_csv(run(accented_db.url, "people", "--charge", "defamation", "--format", "csv"))
+    assert {r["name"] for r in rows} == {"Elçin Həsənzadə", "Ibrahim Salamov"}
+    table = run(accented_db.url, "people", "--kind", "lawyer")
+    assert "Şahla Hümbətova" in table.stdout
+
+
 def test_output_formats_keep_non_ascii(loaded_db, run):
+    """The bundled data's own non-ASCII: the curly apostrophe of an organization's name."""
     result = run(loaded_db.url, "org", "ombudsman", "--format", "ndjson")
     assert result.exit_code == 0
     lines = [json.loads(line) for line in result.stdout.splitlines()]
     assert lines and all("section" in line for line in lines)
-    raw = run(loaded_db.url, "people", "--format", "json").stdout
-    assert "\\u" not in raw
+    assert "\\u" not in result.stdout
+    assert any(ord(ch) > 127 for ch in result.stdout)
+
+
+# --- NO_COLOR and pipes ------------------------------------------------------------------------
+
+ESCAPE = re.compile(r"\x1b\[([0-9;]*)m")
+TABLE_COMMANDS = [("people", "--limit", "3"), ("person", "Yagublu"), ("events", "--month",
+                  "2021-06"), ("timeline", "--year", "2021"), ("charges",), ("stats",)]
+
+
+def _colours(text: str) -> set[str]:
+    """The SGR parameters of `text` that set a colour (30-49, 90-107; 38 and 48 extended)."""
+    params = {p for codes in ESCAPE.findall(text) for p in codes.split(";") if p}
+    return {p for p in params if 30 <= int(p) <= 49 or 90 <= int(p) <= 107}
+
+
+@pytest.mark.parametrize("args", TABLE_COMMANDS, ids=" ".join)
+def test_a_table_to_a_pipe_has_no_escape_codes(loaded_db, run, args):
+    result = run(loaded_db.url, *args)
+    assert result.exit_code == 0, result.output
+    assert "\x1b" not in result.stdout and "\x1b" not in result.stderr
+
+
+@pytest.mark.parametrize("forced", [{"FORCE_COLOR": "1"}, {"TTY_COMPATIBLE": "1"}],
+                         ids=["FORCE_COLOR", "TTY_COMPATIBLE"])
+@pytest.mark.parametrize("args", TABLE_COMMANDS, ids=" ".join)
+def test_no_color_gives_no_colour_even_on_a_terminal(loaded_db, args, forced):
+    """Rich honours NO_COLOR (no-color.org) by dropping colours, not bold or italic: on a
+    terminal (forced here, as FORCE_COLOR or TTY_COMPATIBLE do) the table keeps its bold
+    headers, and no colour code."""
+    from typer.testing import CliRunner
+
+    result = CliRunner().invoke(app, ["--db", loaded_db.url, *args],
+                                env={"NO_COLOR": "1", "COLUMNS": "120", **forced})
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert result.exit_code == 0, result.output
+    assert ESCAPE.search(result.stdout), "the terminal was not forced: the test shows nothing"
+    assert _colours(result.stdout) == set()
+    assert _colours(result.stderr) == set()
 
 
 # --- every command has help with an example ---------------------------------------------------

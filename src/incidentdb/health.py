@@ -7,6 +7,7 @@ by an older version, or hold facts that are each valid and together implausible
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 
 from sqlalchemy import and_, exists, func, or_, select
@@ -58,21 +59,45 @@ def _missing_evidence(session: Session) -> list[str]:
     return out
 
 
-def source_text(source: Source) -> str | None:
-    """The text of a source, from the data folder it was loaded from (bundled or checkout)."""
+def source_text(source: Source) -> tuple[str | None, str | None]:
+    """The text of a source, and a finding if it cannot be trusted.
+
+    The text is the one the loader stored (`sources.content`), so a database can be
+    checked wherever its data was loaded from. A database loaded before migration 0008
+    holds no text: the bundled data folder's file stands in for it only if it still
+    matches the SHA-256 the database holds, since offsets in any other text cite nothing.
+    """
+    if source.content is not None:
+        if _sha256(source.content) != source.sha256:
+            return None, (f"source {source.id!r}: the text stored in the database does not "
+                          "match its sha256")
+        return source.content, None
     path = bundled_path("data") / source.text_path
+    stored = ("the database does not hold its text (loaded before incidentdb stored source "
+              "texts: load its data again)")
     try:
-        return path.read_text(encoding="utf-8")
-    except OSError:
-        return None
+        text = path.read_bytes().decode("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None, f"source {source.id!r}: {stored}, and {path} cannot be read"
+    if _sha256(text) != source.sha256:
+        return None, f"source {source.id!r}: {stored}, and {path} does not match its sha256"
+    return text, None
+
+
+def _sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def _excerpts_not_in_source(session: Session) -> list[str]:
-    texts = {s.id: source_text(s) for s in session.scalars(select(Source))}
-    out = [f"source {sid!r}: text not found under data/" for sid, t in texts.items() if t is None]
+    texts: dict[str, str | None] = {}
+    out = []
+    for source in session.scalars(select(Source).order_by(Source.id)):
+        texts[source.id], finding = source_text(source)
+        if finding:
+            out.append(finding)
     for table in EVIDENCED:
         query = select(table.c.id, table.c.source_id, table.c.excerpt, table.c.excerpt_start,
-                       table.c.excerpt_end)
+                       table.c.excerpt_end).order_by(table.c.id)
         for rid, sid, excerpt, start, end in session.execute(query):
             text = texts.get(sid)
             if text is None:

@@ -90,6 +90,12 @@ class Source(Base):
     text_path: Mapped[str] = mapped_column(Text)
     sha256: Mapped[str] = mapped_column(String(64))
     licence: Mapped[str | None] = mapped_column(Text)
+    # The text the excerpts' offsets count in, stored so that `check` needs no data folder
+    # (NULL in a database loaded before migration 0008 whose bundled text was not the
+    # one loaded, until its next load).
+    content: Mapped[str | None] = mapped_column(Text, comment=(
+        "The source's text as loaded, verified against sha256: excerpt offsets count "
+        "characters in it"))
 
 
 class Offence(Evidence, Base):

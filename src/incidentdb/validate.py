@@ -336,7 +336,11 @@ class Validator:
         except UnicodeDecodeError:
             self._problem(record, f"source text {row['text_path']!r} is not UTF-8")
             return None
+        if "\x00" in text:  # PostgreSQL cannot store it in `content`
+            self._problem(record, f"source text {row['text_path']!r} holds a NUL character")
+            return None
         row["text_path"] = _data_relative(text_path, record.base_dir)
+        row["content"] = text  # stored, so that `check` can verify excerpts without the file
         if not self._fits(record, "sources", row):
             return None
         self._source_lines[row["id"]] = (record.path, record.line)
