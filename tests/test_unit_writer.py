@@ -155,6 +155,28 @@ def test_rows_of_many_batches_are_written_once_each(engine, base_copy, monkeypat
     assert load_paths(engine, [base_copy]).unchanged
 
 
+def test_an_id_repeated_in_another_batch_is_reported_not_written(engine, base_copy,
+                                                                  monkeypatch) -> None:  # noqa: ANN001
+    """With batches of one row, the second Tofiq Hasanov meets the first in the database."""
+    monkeypatch.setattr(writer, "BATCH", 1)
+    (base_copy / "extra.yaml").write_text(
+        f"source: {SOURCE}\npeople:\n  - id: tofiq-hasanov\n    name: Tofiq Hasanov\n"
+        "    excerpt: Journalist Tofiq Hasanov\n", encoding="utf-8")
+    extra = os.path.relpath(base_copy / "extra.yaml")
+    assert problems_of(engine, [base_copy]) == [Problem(
+        os.path.relpath(base_copy / "people.yaml"), 9,
+        f"duplicate id (first defined at {extra}:3)", "people", "tofiq-hasanov")]
+    assert rows(engine, "SELECT count(*) FROM people") == [(0,)]
+
+
+def test_a_repeated_source_is_reported_once(engine, base_copy) -> None:  # noqa: ANN001
+    shutil.copy2(base_copy / "sources" / "report.yaml", base_copy / "sources" / "again.yaml")
+    again = os.path.relpath(base_copy / "sources" / "again.yaml")
+    assert problems_of(engine, [base_copy]) == [Problem(
+        os.path.relpath(base_copy / "sources" / "report.yaml"), 3,
+        f"duplicate id (first defined at {again}:3)", "sources", SOURCE)]
+
+
 # --- ownership: an id belongs to one source --------------------------------------------
 
 
