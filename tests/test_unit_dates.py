@@ -174,3 +174,13 @@ def test_a_month_option_out_of_range_is_refused() -> None:
     with pytest.raises(DateError) as refused:
         month_bounds("2021-13")
     assert str(refused.value) == "month 13 out of range in '2021-13'"
+
+
+@pytest.mark.parametrize("text", ["2021-40", "2021-41", "2021-21", "2021-33", "2021-00",
+                                  "2021-13"])
+def test_month_bounds_refuses_what_is_not_a_month(text: str) -> None:
+    # a half-year, a season or a quarter is not a month: `events_in_month` must not
+    # silently widen a month to half a year
+    with pytest.raises(DateError) as refused:
+        month_bounds(text)
+    assert str(refused.value) == f"month {int(text[5:])} out of range in {text!r}"

@@ -66,3 +66,10 @@ def test_id_words_are_frozen_even_on_long_runs_of_gh() -> None:
     # (each pass turns one "gh" of "ghhh..." into "g"); a ninth pass would change the id.
     assert id_words("g" + "h" * 10) == "ghh"
     assert id_words("ghh") == "g"
+
+
+@pytest.mark.parametrize("text", ["s" + "h" * 10 + "a", "C" + "h" * 20, "gh" * 3 + "h" * 12])
+def test_a_key_folds_to_itself(text: str) -> None:
+    # one key for every spelling: folding a key again must not give another key (the
+    # first version stopped after eight passes, one "h" of "shhh..." a pass)
+    assert fold(fold(text)) == fold(text)

@@ -202,5 +202,7 @@ def month_bounds(month: str) -> tuple[date, date]:
     """First and last day of a `YYYY-MM` month; DateError for anything else."""
     if not re.fullmatch(r"[0-9]{4}-[0-9]{2}", month or ""):
         raise DateError(f"not a month (YYYY-MM): {month!r}")
+    if not 1 <= int(month[5:]) <= 12:  # 2021-40 is a half-year, not a month
+        raise DateError(f"month {int(month[5:])} out of range in {month!r}")
     start, end, _ = _single_bounds(month)
     return start, end

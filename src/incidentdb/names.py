@@ -51,10 +51,10 @@ def _fold_once(text: str) -> str:
 def fold(text: str) -> str:
     """The matching key of a name: lower-case ASCII-like words separated by one space."""
     text = unicodedata.normalize("NFC", without_invisible(text))
-    for _ in range(8):
-        folded = _fold_once(text)
-        if folded == text:
-            break
+    # Until nothing changes, so that folding a key gives the same key ("shhh" loses one
+    # h a pass). It ends: after the first pass no q, x, c or e is left, so every later
+    # change makes the text shorter.
+    while (folded := _fold_once(text)) != text:
         text = folded
     return text
 
