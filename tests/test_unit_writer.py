@@ -317,3 +317,31 @@ def test_statistics_are_renewed_on_postgresql_from_10000_changed_rows(engine, ba
         analysed = rows(engine, "SELECT last_analyze IS NOT NULL FROM pg_stat_user_tables "
                         "WHERE relname = 'offences' AND schemaname = current_schema()")
         assert analysed == [(BASE_ROWS + offences >= 10_000,)]
+
+
+def test_changed_and_removed_rows_count_towards_renewing_statistics(engine, base_copy) -> None:  # noqa: ANN001
+    """10,000 rows changed, then 10,000 removed: each load is large enough on its own."""
+    bulk = base_copy / "bulk.jsonl"
+    bulk.write_text("".join(OFFENCE_LINE % n for n in range(10_000)), encoding="utf-8")
+    analyses: list[int] = []
+
+    def load(**options: bool) -> dict[str, tuple[int, int, int]]:
+        report = load_paths(engine, [base_copy], **options)
+        if engine.dialect.name == "sqlite":
+            assert rows(engine, "SELECT name FROM sqlite_master WHERE name LIKE 'sqlite_stat%'"
+                        ) == []
+        else:
+            analyses.extend(n for n, in rows(
+                engine, "SELECT analyze_count FROM pg_stat_user_tables "
+                "WHERE relname = 'offences' AND schemaname = current_schema()"))
+        return changes(report)
+
+    load()
+    bulk.write_text(bulk.read_text(encoding="utf-8").replace('"name": "Hooliganism"',
+                                                            '"name": "Petty hooliganism"'),
+                    encoding="utf-8")
+    assert load() == {"offences": (0, 10_000, 0)}
+    bulk.unlink()
+    assert load(prune=True) == {"offences": (0, 0, 10_000)}
+    # PostgreSQL: analysed after every load (SQLite: never, checked after each load above)
+    assert analyses == ([] if engine.dialect.name == "sqlite" else [1, 2, 3])
