@@ -10,6 +10,7 @@ stands in its source, what a qualified count says for sure.
 
 from __future__ import annotations
 
+import copy
 import datetime
 from pathlib import Path
 from typing import Any
@@ -47,7 +48,9 @@ def _validator() -> Validator:
 def _add(validator: Validator, section: str, data: dict[str, Any], line: int = 5,
          source: str | None = "examplestan-2021", path: str = "d.yaml",
          ) -> list[tuple[str, dict[str, Any], int]] | None:
-    return validator.add(RawRecord(section, data, path, line, source, SOURCES))
+    # a copy: the validator takes its record apart, and parametrised data is shared by
+    # every run of a test in one process (mutmut runs each test more than once)
+    return validator.add(RawRecord(section, copy.deepcopy(data), path, line, source, SOURCES))
 
 
 def _problems(validator: Validator) -> list[str]:
