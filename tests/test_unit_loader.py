@@ -86,17 +86,20 @@ OFFENCE_LINE = ('{"table": "offences", "source": "examplestan-2021", "id": "offe
 
 
 def test_progress_is_told_every_5000_records_in_bytes_read(engine, base_copy) -> None:  # noqa: ANN001
-    """The bar counts bytes: every YAML file is read before the first JSON Lines record."""
-    bulk = base_copy / "bulk.jsonl"
-    bulk.write_text("".join(OFFENCE_LINE % n for n in range(5000)), encoding="utf-8")
+    """The bar counts bytes: every YAML file is read before the first JSON Lines record,
+    and a JSON Lines file read to its end counts whole."""
+    (base_copy / "bulk-1.jsonl").write_text("".join(OFFENCE_LINE % n for n in range(3000)),
+                                            encoding="utf-8")
+    (base_copy / "bulk-2.jsonl").write_text(
+        "".join(OFFENCE_LINE % n for n in range(3000, 5000)), encoding="utf-8")
     yaml_bytes = sum(p.stat().st_size for p in base_copy.rglob("*.yaml"))
     width = len(OFFENCE_LINE % 0)
     told: list[tuple[str, int, int]] = []
     report = load_paths(engine, [base_copy], dry_run=True,
                         progress=lambda *step: told.append(step))
     assert report.records == BASE_RECORDS + 5000
-    # record 5000 is the bulk file's line 4988: the 12 YAML records come first
-    assert told == [("load", yaml_bytes + 4988 * width, yaml_bytes + 5000 * width)]
+    # record 5000 is bulk-2's line 1988: the 12 YAML records and bulk-1's 3000 come first
+    assert told == [("load", yaml_bytes + (3000 + 1988) * width, yaml_bytes + 5000 * width)]
     assert validate_paths([base_copy]).records == BASE_RECORDS + 5000  # and no progress: fine
 
 
