@@ -39,11 +39,12 @@ def without_invisible(text: str) -> str:
     return INVISIBLE.sub("", text)
 
 
-def _fold_once(text: str) -> str:
-    text = text.translate(_AZERBAIJANI)
+def _fold_once(text: str, letters: dict[int, str] = _AZERBAIJANI,
+               merges: tuple[tuple[str, str], ...] = _MERGE) -> str:
+    text = text.translate(letters)
     text = unicodedata.normalize("NFKD", text)
     text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
-    for old, new in _MERGE:
+    for old, new in merges:
         text = text.replace(old, new)
     return " ".join(re.findall(r"[^\W_]+", text))
 
@@ -68,15 +69,6 @@ _V1_AZERBAIJANI = str.maketrans({
 _V1_MERGE = (("q", "g"), ("x", "kh"), ("c", "j"), ("e", "a"), ("gh", "g"))
 
 
-def _id_words_once(text: str) -> str:
-    text = text.translate(_V1_AZERBAIJANI)
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
-    for old, new in _V1_MERGE:
-        text = text.replace(old, new)
-    return " ".join(re.findall(r"[^\W_]+", text))
-
-
 def id_words(text: str) -> str:
     """The words an id derived from a text is made of (a group participant's id).
 
@@ -84,7 +76,7 @@ def id_words(text: str) -> str:
     change when the matching rules do.
     """
     for _ in range(8):
-        folded = _id_words_once(text)
+        folded = _fold_once(text, _V1_AZERBAIJANI, _V1_MERGE)
         if folded == text:
             break
         text = folded
