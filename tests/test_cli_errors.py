@@ -255,3 +255,32 @@ def test_help_states_the_input_bounds(run, command):
     assert result.exit_code == 0, result.output
     flat = " ".join(result.stdout.split())
     assert (f"at most {TEXT_MAX_CHARACTERS} characters" in flat), flat
+
+
+# --- library log records ----------------------------------------------------------------------
+
+# A command of the real app that logs what SQLAlchemy logs after Ctrl-C or SIGTERM lands
+# in a read (it closes the connection, then fails to close the cursor), run by main().
+_LOGS_LIKE_AN_INTERRUPTED_READ = """
+import logging, sys
+from incidentdb import cli
+
+@cli.app.command("log-like-an-interrupted-read")
+def _logging() -> None:
+    try:
+        raise RuntimeError("Cannot operate on a closed database.")
+    except RuntimeError:
+        logging.getLogger("sqlalchemy.pool.impl.SingletonThreadPool").error(
+            "Error closing cursor", exc_info=True)
+
+sys.argv = ["incidentdb", "log-like-an-interrupted-read"]
+cli.main()
+"""
+
+
+def test_a_library_log_record_does_not_reach_stderr(tmp_path):
+    # in CI, an export interrupted inside a fetch printed SQLAlchemy's "Error closing
+    # cursor" and its traceback on stderr, after the one line the user should see
+    done = subprocess.run([sys.executable, "-c", _LOGS_LIKE_AN_INTERRUPTED_READ],
+                          capture_output=True, text=True, timeout=TIMEOUT, cwd=tmp_path)
+    assert (done.returncode, done.stderr, done.stdout) == (0, "", "")

@@ -455,6 +455,19 @@ def _usage_error(exc: Exception) -> bool:
                                                                  int)
 
 
+def _quiet_library_logs() -> None:
+    """Keep the libraries' log records off stderr.
+
+    Errors reach the user as exceptions, said in one line by the CLI. But SQLAlchemy
+    also logs some of them: after Ctrl-C or SIGTERM during a read it closes the
+    connection, then fails to close the cursor and logs "Error closing cursor" with a
+    traceback, which Python prints on stderr when no handler is set.
+    """
+    import logging
+
+    logging.getLogger("sqlalchemy").addHandler(logging.NullHandler())
+
+
 def main() -> None:
     """The console script.
 
@@ -470,6 +483,7 @@ def main() -> None:
         err(f"Error: argument {position} is not valid UTF-8")
         sys.exit(2)
     signal.signal(signal.SIGTERM, _terminate)
+    _quiet_library_logs()
     try:
         code = app(prog_name="incidentdb", standalone_mode=False)
     except Terminated:
