@@ -89,6 +89,9 @@ def configure(work: Path, module: str) -> None:
         "also_copy": ["data", "migrations", "alembic.ini", "README.md", "docs"],
         "pytest_add_cli_args": PYTEST_ARGS,
         "pytest_add_cli_args_test_selection": tests,
+        # a mutant that loops forever (a recursion over a cycle) is a timeout, counted as
+        # killed: 5 times its tests' time, not mutmut's 15, so that one costs a minute
+        "timeout_multiplier": 5.0,
     }
     lines = ["", "[tool.mutmut]"] + [f"{key} = {json.dumps(value)}"
                                      for key, value in config.items()]
