@@ -333,3 +333,17 @@ def test_plain_decimals_true_false_and_dates_are_still_read(base_copy):
 def test_the_yaml_cap_is_documented():
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
     assert f"YAML up to {reading.MAX_YAML_BYTES // (1024 * 1024)} MiB" in readme
+
+
+def test_a_failed_load_still_names_the_files_it_did_not_read(engine, migrated_db, base_copy,
+                                                            run):
+    # the records that seem to be missing may be in the file that was skipped
+    (base_copy / ".cases.yaml").write_text("source: examplestan-2021\n", encoding="utf-8")
+    (base_copy / "broken.yaml").write_text("people: [unclosed\n", encoding="utf-8")
+    result = run(migrated_db.url, "load", str(base_copy))
+    assert_clean_exit(result, 1)
+    shown = os.path.relpath(base_copy)
+    lines = result.stderr.splitlines()
+    assert lines[0] == f"Warning: {shown}/.cases.yaml is a hidden file and was not read"
+    assert lines[1].startswith(f"{shown}/broken.yaml:")
+    assert lines[-1] == "1 problem(s); nothing was loaded."

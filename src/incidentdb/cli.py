@@ -359,6 +359,8 @@ def load(
                 report = load_paths(engine, paths or None, dry_run=dry_run, prune=prune,
                                     progress=progress)
         except LoadError as exc:
+            for shown, why in exc.unread:
+                err(f"Warning: {shown} is {why} and was not read")
             for problem in exc.problems:
                 err(str(problem))
             err(f"{len(exc.problems)} problem(s); nothing was loaded.")

@@ -44,11 +44,17 @@ __all__ = ["LoadError", "LoadReport", "RecordList", "TableChange", "load_paths",
 
 
 class LoadError(Exception):
-    """The input has problems; nothing was written."""
+    """The input has problems; nothing was written.
 
-    def __init__(self, problems: list[Problem]) -> None:
+    `unread` names what the given folders hold that was not read, as on success: a
+    file skipped may be where the records that seem to be missing are.
+    """
+
+    def __init__(self, problems: list[Problem], unread: list[tuple[str, str]] | None = None,
+                 ) -> None:
         super().__init__(f"{len(problems)} problem(s)")
         self.problems = problems
+        self.unread = unread or []
 
 
 @dataclass
@@ -91,7 +97,10 @@ class _Reading:
     """One pass over the files: records to the validator, rows to a sink."""
 
     def __init__(self, paths: Iterable[Path], progress: Progress | None) -> None:
-        found = find_data_files(list(paths))
+        paths = list(paths)
+        found = find_data_files(paths)
+        # a file named on its own that is not a data file is a problem already
+        self._named = {path.resolve() for path in paths if not path.is_dir()}
         self.files = found.files
         self._others = found.others
         self.shown = [_shown(path) for path in self.files]
@@ -128,7 +137,7 @@ class _Reading:
     def unread(self) -> list[tuple[str, str]]:
         """What the given folders hold that was not read (source texts excepted)."""
         return [(_shown(path), why) for path, why in self._others
-                if path.resolve() not in self.texts]
+                if path.resolve() not in self.texts and path.resolve() not in self._named]
 
     def _records(self) -> Iterator[tuple[int, RawRecord]]:
         """YAML records (sources first), then JSON Lines records as they are read."""
@@ -204,7 +213,7 @@ def load_paths(engine: Engine, paths: list[Path] | None = None, *, dry_run: bool
             _check_whole_load(reading, writer, prune)
             problems = reading.validator.problems
             if problems:
-                raise LoadError(_sorted(problems))
+                raise LoadError(_sorted(problems), reading.unread())
             kept, removed = writer.remove_unseen(prune)
             writer.drop_seen()
             if dry_run:
