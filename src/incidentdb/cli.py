@@ -125,11 +125,16 @@ def _is_output_error(exc: BaseException) -> bool:
     return isinstance(exc, OSError) and exc.filename is None and exc.errno is not None
 
 
-def _output_failed(exc: OSError) -> None:
-    """One line on stderr and exit code 1; what stdout still holds is dropped, so that
-    Python does not fail again, with a traceback, when it flushes stdout at exit."""
+def _say_output_failed(exc: OSError) -> None:
+    """One line on stderr; what stdout still holds is dropped, so that Python does not
+    fail again, with a traceback, when it flushes stdout at exit."""
     err(f"Error: cannot write the output: {exc.strerror or exc}")
     _discard_output()
+
+
+def _output_failed(exc: OSError) -> None:
+    """The output could not be written: one line on stderr and exit code 1."""
+    _say_output_failed(exc)
     raise typer.Exit(1)
 
 
@@ -496,8 +501,7 @@ def main() -> None:
     except OSError as exc:  # help or a usage message that could not be written
         if not _is_output_error(exc):
             raise
-        err(f"Error: cannot write the output: {exc.strerror or exc}")
-        _discard_output()
+        _say_output_failed(exc)
         code = 1
     except Exception as exc:
         if not _usage_error(exc):
@@ -513,7 +517,6 @@ def main() -> None:
     except BrokenPipeError:
         _discard_output()
     except OSError as exc:
-        err(f"Error: cannot write the output: {exc.strerror or exc}")
-        _discard_output()
+        _say_output_failed(exc)
         code = code or 1
     sys.exit(code if isinstance(code, int) else 0)
