@@ -61,8 +61,9 @@ def export_command(
     except export.ExportError as exc:
         raise UserError(str(exc)) from None
     if raw and fmt_name == "csv":
-        err("Note: --raw: CSV cells are written as they are, without neutralising "
-            "spreadsheet formulas (=, +, -, @).")
+        from incidentdb.output import RAW_NOTE
+
+        err(RAW_NOTE)
     engine = open_engine(ctx)
     if out == "-":
         rows = _to_stdout(engine, fmt_name, tables[0] if tables else None, not raw)
