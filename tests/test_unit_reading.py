@@ -315,6 +315,27 @@ def test_depth_counts_nesting_levels(value: object, depth: int) -> None:
     assert reading._depth(value) == depth
 
 
+def test_a_value_reached_again_does_not_end_the_walk() -> None:
+    """A container met a second time at no greater depth is skipped, and the walk goes
+    on with the values still to be measured (here the deep list, walked last). `deep` is
+    31 lists, one in another: 32 levels in the mapping."""
+    deep: list = []
+    for _ in range(30):
+        deep = [deep]
+    shared: list = []
+    assert reading._depth([deep, shared, shared]) == MAX_DEPTH + 1
+    assert reading._depth({"a": deep, "b": shared, "c": shared}, 40) == 32
+
+
+def test_an_alias_used_twice_does_not_hide_deeper_nesting(tmp_path: Path) -> None:
+    """The record's values are measured last to first: the alias `c` and its anchor `b`
+    come before `a`, which nests too deeply (as in the test above)."""
+    deeper = "[" * (MAX_DEPTH - 2) + "]" * (MAX_DEPTH - 2)
+    text = f"people:\n  - a: {deeper}\n    b: &x []\n    c: *x\n"
+    assert _yaml(tmp_path, text) == ([], [
+        f"data.yaml: structure nested too deeply (more than {MAX_DEPTH})"])
+
+
 def test_depth_stops_just_past_the_limit() -> None:
     deep: list = []
     for _ in range(100):
@@ -382,6 +403,40 @@ def test_strip_lines_keeps_list_items_markers_and_visits_shared_values_once() ->
     reading._strip_lines(value)
     assert value == {"a": {"k": 1}, "b": [{"k": 1},
                                           {"c": {"d": [{LINE_KEY: 5}]}, LINE_KEY: 3}]}
+
+
+def test_a_mapping_shared_by_aliases_in_a_record_is_read_once(tmp_path: Path) -> None:
+    """An anchored mapping used again by an alias is one mapping: its line marker goes the
+    first time it is met, and meeting it again is no error."""
+    records, problems = _yaml(tmp_path, "people:\n  - id: a\n    home: &h {city: X}\n"
+                                        "    work: *h\n")
+    assert problems == []
+    assert [r.data for r in records] == [{"id": "a", "home": {"city": "X"},
+                                          "work": {"city": "X"}}]
+
+
+def test_strip_lines_walks_each_shared_mapping_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ten levels, each a mapping holding the level below twice ("billion laughs"): 21
+    calls (the top one, then two per level, the second returning at once), not the 2,047
+    of a walk along every path; and each marker below the top goes, once."""
+    level: dict = {"v": 1, LINE_KEY: 1}
+    for number in range(2, 12):
+        level = {"a": level, "b": level, LINE_KEY: number}
+    calls = []
+    walk = reading._strip_lines
+
+    def counted(value: object, seen: set[int] | None = None) -> None:
+        calls.append(value)
+        walk(value, seen)
+
+    monkeypatch.setattr(reading, "_strip_lines", counted)
+    reading._strip_lines(level)
+    assert len(calls) == 21
+    assert level[LINE_KEY] == 11  # the record's own marker is the caller's to take
+    inner = level["a"]
+    for _ in range(10):
+        assert LINE_KEY not in inner
+        inner = inner.get("a", {})
 
 
 # --- JSON Lines --------------------------------------------------------------------------
