@@ -9,14 +9,17 @@ small invented data set in tests/malformed/_base (one source, 12 records).
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import text
 
 from incidentdb import writer
 from incidentdb.loader import LoadError, load_paths
+from incidentdb.models import Base
 from incidentdb.reading import Problem
 from incidentdb.writer import RecordList, TableChange
 
@@ -105,6 +108,16 @@ def test_a_first_load_adds_every_row(engine) -> None:  # noqa: ANN001
     assert rows(engine, "SELECT published FROM sources") == [_dates(engine, "2022-01-10")]
 
 
+def test_a_record_without_a_date_is_not_throughout(engine) -> None:  # noqa: ANN001
+    """`throughout` is set only by the word "throughout" in a date's phrase
+    (docs/data-format.md): the undated membership of _base holds false, never NULL."""
+    load_paths(engine, [BASE])
+    assert rows(engine, "SELECT id, date_text, date_throughout FROM memberships") == [
+        ("mammadova-edp", None, False)]
+    assert rows(engine, "SELECT count(*) FROM memberships WHERE date_throughout IS NULL") == [
+        (0,)]
+
+
 def _dates(engine, *values: str) -> tuple:  # noqa: ANN001
     """Dates as the database driver returns them: text on SQLite, date objects elsewhere."""
     from datetime import date
@@ -145,6 +158,74 @@ def test_an_edited_date_is_changed_and_stored_as_a_date(engine, base_copy) -> No
                 "WHERE id = 'hasanov-detention'") == [
         ("in 2021", *_dates(engine, "2021-01-01", "2021-12-31"))]
     assert load_paths(engine, [base_copy]).unchanged
+
+
+def test_an_alias_that_becomes_the_name_changes_both_name_rows(engine, base_copy) -> None:  # noqa: ANN001
+    """A person's names are keyed by (person, name): swapping the name and an alias keeps
+    both keys and changes the kind of each, in place."""
+    load_paths(engine, [base_copy])
+    people = base_copy / "people.yaml"
+    people.write_text(people.read_text(encoding="utf-8").replace(
+        "name: Aynur Mammadova\n    aliases: [Mammadova]",
+        "name: Mammadova\n    aliases: [Aynur Mammadova]"), encoding="utf-8")
+    report = load_paths(engine, [base_copy])
+    assert changes(report) == {"people": (0, 1, 0), "person_names": (0, 2, 0)}
+    assert rows(engine, "SELECT name, kind, folded FROM person_names "
+                "WHERE person_id = 'aynur-mammadova' ORDER BY name") == [
+        ("Aynur Mammadova", "alias", "aynur mammadova"), ("Mammadova", "name", "mammadova")]
+    assert load_paths(engine, [base_copy]).unchanged
+
+
+class _CopyingCursor:
+    """A stand-in for psycopg's cursor: what COPY is given, statement and rows."""
+
+    def __init__(self) -> None:
+        self.statements: list[str] = []
+        self.written: list[tuple] = []
+
+    def cursor(self) -> _CopyingCursor:
+        return self
+
+    def copy(self, statement: str) -> _CopyingCursor:
+        self.statements.append(statement)
+        return self
+
+    def __enter__(self) -> _CopyingCursor:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def write_row(self, row: tuple) -> None:
+        self.written.append(row)
+
+    def close(self) -> None:
+        pass
+
+
+def test_postgresql_copies_each_value_into_the_column_it_names() -> None:
+    """On PostgreSQL new rows go in by COPY: the statement names the columns, and each
+    row written must give its values in that order (a value in the wrong column would
+    be stored without a word)."""
+    cursor = _CopyingCursor()
+    load = writer.LoadWriter.__new__(writer.LoadWriter)  # no connection: only _insert runs
+    load.dialect, load.raw = "postgresql", cursor
+    for name, row in [
+            ("offences", {"id": "o", "name": "Fraud", "excerpt": "x", "excerpt_start": 3,
+                          "excerpt_end": 4, "source_id": "s"}),
+            ("person_names", {"person_id": "p", "name": "Ab", "kind": "alias",
+                              "folded": "ab"})]:
+        table = writer._Table(Base.metadata.tables[name], "%s")
+        full: dict[str, Any] = table.complete(row)
+        load._insert(table, [full, dict(full, **{table.key[-1]: "z"})])
+        statement = cursor.statements.pop()
+        named = re.fullmatch(rf"COPY {name} \((.+)\) FROM STDIN", statement)
+        assert named is not None, statement
+        columns = named[1].split(", ")
+        assert sorted(columns) == sorted(c.key for c in Base.metadata.tables[name].columns)
+        assert [dict(zip(columns, values, strict=True)) for values in cursor.written] == [
+            full, dict(full, **{table.key[-1]: "z"})]
+        cursor.written.clear()
 
 
 def test_rows_of_many_batches_are_written_once_each(engine, base_copy, monkeypatch) -> None:  # noqa: ANN001
