@@ -418,6 +418,45 @@ def test_a_count_id_given_twice_refuses_its_event() -> None:
                     ) == ["d.yaml:5: event 'e': duplicate count id 'e/a'"]
 
 
+EVENT = {"id": "e", "kind": "detention", "title": "T", "excerpt": "police in Sampleton detained"}
+COUNT = {"measure": "detained", "subject": "members", "value": 12, "qualifier": "at-least",
+         "excerpt": "at least 12"}
+
+
+def test_parts_without_a_line_of_their_own_stand_at_their_records_line() -> None:
+    """A JSON Lines record is one line: its participants and counts carry no line of
+    their own, so their rows and their problems are at the record's line."""
+    validator = _validator()
+    rows = _add(validator, "events", dict(
+        EVENT, participants=[{"person": "aynur-mammadova", "role": "victim"}],
+        counts=[COUNT]), line=9)
+    assert _problems(validator) == []
+    assert rows is not None and [(table, line) for table, _, line in rows] == [
+        ("events", 9), ("event_participants", 9), ("event_counts", 9)]
+    assert _add(validator, "events", dict(EVENT, participants=[{"role": "victim"}]),
+                line=9) is None
+    assert _add(validator, "events", dict(EVENT, counts=[dict(COUNT, qualifier="exact",
+                                                               value=None)]), line=9) is None
+    assert _problems(validator) == [
+        "d.yaml:9: event 'e': a participant needs exactly one of person, organization, group",
+        "d.yaml:9: event 'e': count qualifier 'exact' needs a value"]
+
+
+def test_a_lone_participant_or_count_not_in_a_list_is_a_list_of_one() -> None:
+    """One mapping where a list is expected is that one item, and one wrong value is one
+    problem (not one per letter or per key)."""
+    validator = _validator()
+    rows = _add(validator, "events", dict(
+        EVENT, participants={"person": "aynur-mammadova", "role": "victim"}, counts=COUNT))
+    assert _problems(validator) == []
+    assert rows is not None and [(table, row["id"]) for table, row, _ in rows[1:]] == [
+        ("event_participants", "e/victim/aynur-mammadova"), ("event_counts", "e/1")]
+    assert _add(validator, "events", dict(EVENT, participants="victim")) is None
+    assert _add(validator, "events", dict(EVENT, counts="twelve")) is None
+    assert _problems(validator) == ["d.yaml:5: event 'e': a participant must be a mapping",
+                                    "d.yaml:5: event 'e': a count must be a mapping"]
+
+
 def test_minimum_and_maximum_follow_the_qualifier() -> None:
     """`at least 78` is 78 or more; `more than 78` 79 or more; `nearly 78` at most 78."""
     assert validate._count_bounds(78, "exact") == (78, 78)
