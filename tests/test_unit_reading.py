@@ -234,6 +234,15 @@ def test_unreadable_yaml_is_one_problem_with_its_line(tmp_path: Path, text: str,
     assert _yaml(tmp_path, text) == ([], [problem])
 
 
+@pytest.mark.parametrize("tag", ["", "!!int "])
+def test_a_yaml_number_with_too_many_digits_is_one_problem(tmp_path: Path, tag: str) -> None:
+    """Python refuses to convert 5,000 digits (its default limit is 4,300): a plain whole
+    number all the same, so the problem says it is not a valid whole number."""
+    text = f"people:\n  - id: a\n    age: {tag}{'7' * 5000}\n"
+    assert _yaml(tmp_path, text) == ([], [
+        f"data.yaml:3: YAML error: '{'7' * 59}…' is not a valid whole number"])
+
+
 def test_a_merge_key_merges_and_a_merged_line_marker_is_refused(tmp_path: Path) -> None:
     records, problems = _yaml(tmp_path, "people:\n  - &b {id: a, name: A}\n"
                                         "  - <<: *b\n    id: c\n")
