@@ -243,6 +243,19 @@ def test_a_yaml_number_with_too_many_digits_is_one_problem(tmp_path: Path, tag: 
         f"data.yaml:3: YAML error: '{'7' * 59}…' is not a valid whole number"])
 
 
+def test_a_mapping_tag_on_what_is_not_a_mapping_is_one_problem(tmp_path: Path) -> None:
+    """A tag the module has no word for is named as it is; a value that is not text (the
+    items of a list) is quoted as text all the same, cut to sixty characters."""
+    assert _yaml(tmp_path, "people:\n  - a: !!map x\n") == ([], [
+        "data.yaml:2: YAML error: 'x' is not a valid tag:yaml.org,2002:map"])
+    records, problems = _yaml(tmp_path, "people:\n  - a: !!map [b, c]\n")
+    (problem,) = problems
+    assert records == []
+    # quoted as Python quotes text (double quotes: the items' text holds single ones)
+    assert problem.startswith('data.yaml:2: YAML error: "[')
+    assert problem.endswith('…" is not a valid tag:yaml.org,2002:map')
+
+
 def test_a_merge_key_merges_and_a_merged_line_marker_is_refused(tmp_path: Path) -> None:
     records, problems = _yaml(tmp_path, "people:\n  - &b {id: a, name: A}\n"
                                         "  - <<: *b\n    id: c\n")
