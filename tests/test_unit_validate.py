@@ -372,6 +372,8 @@ def test_a_group_participant_is_keyed_by_its_words() -> None:
      "occurrence needs the participant's own excerpt"),
     ({"person": "p", "role": "victim", "excerpt": "nowhere", LINE_KEY: 7}, "d.yaml:7: event "
      "'e': excerpt not found in source 'examplestan-2021': 'nowhere'"),
+    ({"person": "p", "role": "victim", "excerpt": "EDP", "occurrence": 3, LINE_KEY: 7},
+     "d.yaml:7: event 'e': excerpt occurs 2 time(s) in source 'examplestan-2021', not 3: 'EDP'"),
     ({"person": "p", "role": "thief", LINE_KEY: 7}, "d.yaml:7: event 'e': role 'thief' is not "
      "one of: subject, victim, defendant, alleged-perpetrator, perpetrator, court, "
      "prosecutor, authority, reporting-body, speaker, addressee, target"),
@@ -402,6 +404,9 @@ def test_a_wrong_participant_refuses_its_event(participant: Any, message: str) -
      "'examplestan-2021': 'at least 13'"),
     ({"measure": "detained", "subject": "s", "qualifier": "exact", "value": 12, LINE_KEY: 8},
      "d.yaml:8: event 'e': missing required field 'excerpt'"),
+    ({"id": "c", "measure": "detained", "subject": "s", "qualifier": "many", "excerpt": "EDP",
+      "occurrence": 3, LINE_KEY: 8}, "d.yaml:8: event 'e': excerpt occurs 2 time(s) in source "
+     "'examplestan-2021', not 3: 'EDP'"),
 ])
 def test_a_wrong_count_refuses_its_event(count: Any, message: str) -> None:
     assert _refused("events", {"id": "e", "kind": "detention", "title": "T",
@@ -569,6 +574,24 @@ def test_remembered_answers_stay_right_when_forgotten(monkeypatch: pytest.Monkey
         assert source.occurrences("b a") == (1, 4)
 
 
+def test_answers_are_remembered_until_the_next_would_pass_the_bound(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """An answer costs its positions plus one; up to _REMEMBERED in all are kept (the same
+    answer given back, not searched again), and all are forgotten before that is passed."""
+    monkeypatch.setattr(validate, "_REMEMBERED", 6)
+    source = SourceText("s", 2021, "ab ab ab cd")
+    cd = source.occurrences("cd")  # costs 2
+    b_a = source.occurrences("b a")  # 3: 5 in all
+    assert source.occurrences("zz") == ()  # 1: exactly 6, nothing forgotten
+    assert source.occurrences("cd") is cd and source.occurrences("b a") is b_a
+    assert source.occurrences("d") == (10,)  # 2 more would make 8: all forgotten first
+    again = source.occurrences("cd")
+    assert again == cd == (9,) and again is not cd
+    # the count starts again from nothing: "d" and "cd" cost 4, "ab c" 2 more, 6 again
+    assert source.occurrences("ab c") == (6,)
+    assert source.occurrences("cd") is again
+
+
 # --- sources -----------------------------------------------------------------------------
 
 
@@ -669,6 +692,14 @@ def test_a_record_needs_a_loaded_source() -> None:
     # the record's own source wins over the file's
     rows = _add(validator, "people", dict(PERSON, source="examplestan-2021"), source="other")
     assert rows is not None and rows[0][1]["source_id"] == "examplestan-2021"
+
+
+def test_a_record_without_a_source_may_lack_an_excerpt_too() -> None:
+    validator = _validator()
+    assert _add(validator, "people", {"id": "s", "name": "A"}, source=None) is None
+    assert _add(validator, "people", {"id": "t", "name": "A"}, source="other") is None
+    assert _problems(validator) == ["d.yaml:5: person 's': has no source",
+                                    "d.yaml:5: person 't': source 'other' is not loaded"]
 
 
 def test_a_refused_or_unreadable_source_is_not_said_again() -> None:
