@@ -23,8 +23,10 @@ from incidentdb import queries
 from incidentdb.dates import DateError
 from incidentdb.db import make_engine
 from incidentdb.queries import (
+    charge_matches,
     cite,
     event_window,
+    events_of_person,
     list_cases,
     list_events,
     list_organizations,
@@ -59,6 +61,7 @@ Ida Jung is an official of the ministry.
 The Unity Party (UP) sits in opposition.
 The Capital Court hears most political cases.
 The Ministry of Justice runs the prisons and appoints the judges.
+The Harbour Gazette reports on all of it.
 Berg joined the UP as a member last year.
 Holm has led the UP since its founding.
 Holm also advises the ministry as an official.
@@ -68,6 +71,8 @@ Others face claims of tax evasion.
 Some are said to have insulted the monarch.
 Strikers are charged with unlawful assembly.
 Loitering is also an offence in Ruritania.
+Loitering after dark is another.
+Lèse-majesté is the old name for it.
 Berg was charged with shoplifting a loaf of bread.
 Berg was also charged with mocking the king in a column.
 Dahl was charged with hiding income from his clients.
@@ -140,6 +145,14 @@ offences:
   - id: loitering
     name: Loitering
     excerpt: Loitering is also an offence in Ruritania.
+  # a second category of the same name (names are not unique): counted apart
+  - id: loitering-at-night
+    name: Loitering
+    excerpt: Loitering after dark is another.
+  # lower-case letters that are not ASCII, for matching in lower case
+  - id: lese-majeste
+    name: Lèse-majesté
+    excerpt: Lèse-majesté is the old name for it.
 
 people:
   - id: anna-berg
@@ -148,7 +161,7 @@ people:
     description: A columnist on the courts.
     occupations: [journalist, blogger]
     excerpt: Anna Berg writes a column on the courts and keeps a blog.
-  - id: carl-dahl
+  - id: lawyer-dahl
     name: Carl Dahl
     occupations: [lawyer]
     excerpt: Carl Dahl works as a lawyer in the capital.
@@ -185,6 +198,11 @@ organizations:
     name: Ministry of Justice
     kind: government
     excerpt: The Ministry of Justice runs the prisons and appoints the judges.
+  # no members, no events
+  - id: harbour-gazette
+    name: Harbour Gazette
+    kind: media
+    excerpt: The Harbour Gazette reports on all of it.
 
 memberships:
   - id: berg-up
@@ -210,6 +228,13 @@ memberships:
     excerpt: Jung has served the ministry for ten years.
 
 cases:
+  # written first: only the id puts it last; the aunt is a defendant, neither charged nor
+  # sentenced
+  - id: quiet-case
+    title: Inquiry into the harbour fire
+    status: investigation
+    defendants: [elder-eva-falk]
+    excerpt: An inquiry into the harbour fire was opened.
   - id: berg-case
     title: Prosecution of Anna Berg
     status: sentenced
@@ -218,7 +243,7 @@ cases:
   - id: dahl-falk-case
     title: Trial of Carl Dahl and Eva Falk
     status: trial
-    defendants: [eva-falk, carl-dahl]
+    defendants: [eva-falk, lawyer-dahl]
     defendant_count: {value: 5, qualifier: at-least}
     excerpt: Dahl and Falk were tried together with at least three others.
   - id: group-case
@@ -227,7 +252,7 @@ cases:
     defendants: []
     defendant_count: 7
     excerpt: Seven harbour workers were prosecuted after the strike.
-  # Holm is charged and sentenced here, not listed as a defendant
+  # Holm is charged here, not listed as a defendant
   - id: holm-case
     title: Prosecution of Gus Holm
     status: convicted
@@ -239,11 +264,6 @@ cases:
     status: closed
     defendants: []
     excerpt: Jung was fined for a late filing.
-  - id: quiet-case
-    title: Inquiry into the harbour fire
-    status: investigation
-    defendants: []
-    excerpt: An inquiry into the harbour fire was opened.
 
 charges:
   - id: berg-theft
@@ -260,7 +280,7 @@ charges:
     excerpt: Berg was also charged with mocking the king in a column.
   - id: dahl-income
     case: dahl-falk-case
-    person: carl-dahl
+    person: lawyer-dahl
     offence: tax-evasion
     wording: hiding income
     excerpt: Dahl was charged with hiding income from his clients.
@@ -307,7 +327,7 @@ sentences:
     excerpt: An appeal court later changed this to eighteen months of house arrest.
   - id: dahl-prison
     case: dahl-falk-case
-    person: carl-dahl
+    person: lawyer-dahl
     kind: imprisonment
     term_months: {min: 24, max: 48}
     date: In June
@@ -321,7 +341,7 @@ sentences:
     excerpt: In July Falk was given a one-year suspended sentence.
   - id: dahl-fine
     case: dahl-falk-case
-    person: carl-dahl
+    person: lawyer-dahl
     kind: fine
     excerpt: Dahl was also fined, on a date the report does not give.
   # both in August: the smaller id is the latest; written second on purpose
@@ -338,9 +358,9 @@ sentences:
     term_months: {min: 12, max: 24}
     date: In August
     excerpt: In August the harbour workers were sentenced to one to two years in prison.
+  # the sentence names no one: Holm is only charged in his case
   - id: holm-life
     case: holm-case
-    person: gus-holm
     kind: life-imprisonment
     excerpt: Holm was sentenced to life in prison.
   - id: jung-fine
@@ -418,7 +438,7 @@ events:
     date: {text: The previous November, edtf: "2019-11"}
     excerpt: The previous November Dahl was released from an earlier detention.
     participants:
-      - person: carl-dahl
+      - person: lawyer-dahl
         role: subject
   - id: exile-before
     kind: removal
@@ -586,8 +606,9 @@ def test_event_window_refuses_what_is_not_a_month() -> None:
 
 def test_people_come_in_name_order_with_their_details(ruritania: Session) -> None:
     rows = list_people(ruritania)
-    # two people named Eva Falk: the id decides (the activist was loaded first)
-    assert ids(rows) == ["anna-berg", "carl-dahl", "elder-eva-falk", "eva-falk", "gus-holm",
+    # by name, not id (lawyer-dahl is Carl Dahl); two people named Eva Falk: the id decides
+    # (the activist was loaded first)
+    assert ids(rows) == ["anna-berg", "lawyer-dahl", "elder-eva-falk", "eva-falk", "gus-holm",
                          "ida-jung"]
     by_id = {row["id"]: row for row in rows}
     assert by_id["anna-berg"] == {
@@ -595,8 +616,8 @@ def test_people_come_in_name_order_with_their_details(ruritania: Session) -> Non
         "organizations": ["UP"], "charges": ["Insulting the monarch", "Petty theft"],
         "description": "A columnist on the courts."}
     # no description: an empty text, not None
-    assert by_id["carl-dahl"] == {
-        "id": "carl-dahl", "name": "Carl Dahl", "occupations": ["lawyer"],
+    assert by_id["lawyer-dahl"] == {
+        "id": "lawyer-dahl", "name": "Carl Dahl", "occupations": ["lawyer"],
         "organizations": [], "charges": ["Evasion of taxes"], "description": ""}
     assert by_id["elder-eva-falk"] == {
         "id": "elder-eva-falk", "name": "Eva Falk", "occupations": [], "organizations": [],
@@ -611,7 +632,7 @@ def test_people_come_in_name_order_with_their_details(ruritania: Session) -> Non
 
 
 def test_people_limit_gives_the_first_in_name_order(ruritania: Session) -> None:
-    assert ids(list_people(ruritania, limit=2)) == ["anna-berg", "carl-dahl"]
+    assert ids(list_people(ruritania, limit=2)) == ["anna-berg", "lawyer-dahl"]
     assert ids(list_people(ruritania, limit=0)) == []
 
 
@@ -619,10 +640,10 @@ def test_people_limit_gives_the_first_in_name_order(ruritania: Session) -> None:
     ("theft", ["anna-berg", "gus-holm"]),  # the offence's id and name
     ("THEFT", ["anna-berg", "gus-holm"]),
     ("petty", ["anna-berg", "gus-holm"]),  # the offence's name only
-    ("tax evasion", ["carl-dahl", "eva-falk"]),  # the id, spaces taken as hyphens
-    ("TAX-EVASION", ["carl-dahl", "eva-falk"]),
-    ("evasion of", ["carl-dahl", "eva-falk"]),  # the name only
-    ("EVASION OF T", ["carl-dahl", "eva-falk"]),
+    ("tax evasion", ["lawyer-dahl", "eva-falk"]),  # the id, spaces taken as hyphens
+    ("TAX-EVASION", ["lawyer-dahl", "eva-falk"]),
+    ("evasion of", ["lawyer-dahl", "eva-falk"]),  # the name only
+    ("EVASION OF T", ["lawyer-dahl", "eva-falk"]),
     ("insulting-the", ["anna-berg"]),  # the id only (the name has spaces)
     ("stolen", ["gus-holm"]),  # a word of the charge's wording only
     ("receiv", ["gus-holm"]),  # words starting so
@@ -642,7 +663,7 @@ def test_people_by_charge(ruritania: Session, text: str, expected: list[str]) ->
 
 @pytest.mark.parametrize(("text", "expected"), [
     ("theft", ["anna-berg", "gus-holm"]),
-    ("tax evasion", ["carl-dahl", "eva-falk"]),
+    ("tax evasion", ["lawyer-dahl", "eva-falk"]),
     ("stolen", ["gus-holm"]),
     ("levies", ["eva-falk"]),
     ("loitering", []),
@@ -658,6 +679,19 @@ def test_people_by_charge_give_the_same_on_either_plan(
     assert ids(list_people(ruritania, charge=text, limit=10)) == expected
     assert ids(list_people(ruritania, charge=text, limit=1)) == expected[:1]
     assert ids(list_people(ruritania, charge=text)) == expected
+
+
+@pytest.mark.parametrize(("text", "offences"), [
+    ("lèse", ("lese-majeste",)),
+    ("LÈSE-MAJ", ("lese-majeste",)),  # lowered as the stored name is
+    ("Lèse-majesté", ("lese-majeste",)),
+    ("lese-maj", ("lese-majeste",)),  # the id
+    ("loitering", ("loitering", "loitering-at-night")),
+    ("tax evasion", ("tax-evasion",)),
+])
+def test_charge_text_finds_offences_by_id_or_name(ruritania: Session, text: str,
+                                                  offences: tuple[str, ...]) -> None:
+    assert tuple(sorted(charge_matches(ruritania, text).offences)) == offences
 
 
 def test_people_by_organization_and_kind(ruritania: Session) -> None:
@@ -684,7 +718,7 @@ def test_people_filters_combine(ruritania: Session) -> None:
 
 def test_person_names_give_the_name_then_aliases_in_order(ruritania: Session) -> None:
     assert person_names(ruritania, "anna-berg") == ["Anna Berg", "A. Berg", "Berg"]
-    assert person_names(ruritania, "carl-dahl") == ["Carl Dahl"]
+    assert person_names(ruritania, "lawyer-dahl") == ["Carl Dahl"]
     assert person_names(ruritania, "nobody") == []
 
 
@@ -694,6 +728,7 @@ def test_person_names_give_the_name_then_aliases_in_order(ruritania: Session) ->
 def test_cases_in_id_order_with_defendants_charges_and_latest_sentence(
         ruritania: Session) -> None:
     rows = list_cases(ruritania)
+    # in id order (quiet-case was loaded first)
     assert ids(rows) == ["berg-case", "dahl-falk-case", "group-case", "holm-case",
                          "jung-fine-case", "quiet-case"]
     by_id = {row["id"]: row for row in rows}
@@ -704,7 +739,8 @@ def test_cases_in_id_order_with_defendants_charges_and_latest_sentence(
         "defendant_count_qualifier": None,
         "charges": ["Insulting the monarch", "Petty theft"],
         "latest_sentence": "house-arrest 1 year 6 months", "sentence_date": ""}
-    # defendants in name order; the offence once; the newest date wins, undated last
+    # defendants in name order (their ids and the file give the other order); the offence
+    # once; the newest date wins, undated last
     assert by_id["dahl-falk-case"] == {
         "id": "dahl-falk-case", "title": "Trial of Carl Dahl and Eva Falk", "status": "trial",
         "defendants": ["Carl Dahl", "Eva Falk"], "defendant_count": 5,
@@ -725,16 +761,17 @@ def test_cases_in_id_order_with_defendants_charges_and_latest_sentence(
             by_id["jung-fine-case"]["sentence_date"]) == ("fine", "2020-04-02")
     assert by_id["quiet-case"] == {
         "id": "quiet-case", "title": "Inquiry into the harbour fire", "status": "investigation",
-        "defendants": [], "defendant_count": None, "defendant_count_qualifier": None,
+        "defendants": ["Eva Falk"], "defendant_count": None, "defendant_count_qualifier": None,
         "charges": [], "latest_sentence": "", "sentence_date": ""}
 
 
 def test_cases_of_a_person_as_defendant_charged_or_sentenced(ruritania: Session) -> None:
     assert ids(list_cases(ruritania, person_id="anna-berg")) == ["berg-case"]  # all three
     assert ids(list_cases(ruritania, person_id="eva-falk")) == ["dahl-falk-case"]
+    assert ids(list_cases(ruritania, person_id="elder-eva-falk")) == ["quiet-case"]  # defendant
     assert ids(list_cases(ruritania, person_id="gus-holm")) == ["holm-case"]  # charged
     assert ids(list_cases(ruritania, person_id="ida-jung")) == ["jung-fine-case"]  # sentenced
-    assert ids(list_cases(ruritania, person_id="elder-eva-falk")) == []
+    assert ids(list_cases(ruritania, person_id="nobody")) == []
 
 
 def test_cases_by_charge_status_and_limit(ruritania: Session) -> None:
@@ -754,8 +791,8 @@ def test_cases_by_charge_status_and_limit(ruritania: Session) -> None:
 
 
 def test_offence_summary_counts_cases_people_and_charges(ruritania: Session) -> None:
-    """Most cases first, then by id; an offence with no charge is listed with noughts, and a
-    charge without a named person counts no person."""
+    """Most cases first, then by id; an offence with no charge is listed with noughts, two
+    offences of one name apart, and a charge without a named person counts no person."""
     assert offence_summary(ruritania) == [
         {"id": "theft", "name": "Petty theft", "cases": 2, "people": 2, "charges": 2},
         {"id": "insulting-the-monarch", "name": "Insulting the monarch", "cases": 1,
@@ -764,7 +801,11 @@ def test_offence_summary_counts_cases_people_and_charges(ruritania: Session) -> 
          "charges": 3},
         {"id": "unlawful-assembly", "name": "Unlawful assembly", "cases": 1, "people": 0,
          "charges": 1},
+        {"id": "lese-majeste", "name": "Lèse-majesté", "cases": 0, "people": 0,
+         "charges": 0},
         {"id": "loitering", "name": "Loitering", "cases": 0, "people": 0, "charges": 0},
+        {"id": "loitering-at-night", "name": "Loitering", "cases": 0, "people": 0,
+         "charges": 0},
     ]
 
 
@@ -903,6 +944,18 @@ def test_events_by_kind_person_and_organization(ruritania: Session) -> None:
         "falk-detention", "june-ruling"]
 
 
+def test_events_of_a_person_with_the_case_ids_given(ruritania: Session) -> None:
+    """The case file passes the person's cases it already has: they are used as given, not
+    looked up again (here none, or another case)."""
+    def found(query: object) -> set[str]:
+        return set(ruritania.scalars(query))
+
+    assert found(events_of_person("ida-jung")) == {"jung-statement", "jung-fine"}
+    assert found(events_of_person("ida-jung", [])) == {"jung-statement"}
+    assert found(events_of_person("ida-jung", ["berg-case"])) == {
+        "jung-statement", "berg-arrest", "berg-trial"}
+
+
 # --- timeline --------------------------------------------------------------------------------
 
 
@@ -944,12 +997,15 @@ def test_organizations_with_parent_members_and_events(ruritania: Session) -> Non
     assert list_organizations(ruritania) == [
         {"id": "capital-court", "name": "Capital Court", "short_name": "", "kind": "court",
          "parent": "Ministry of Justice", "members": 0, "events": 2},
+        {"id": "harbour-gazette", "name": "Harbour Gazette", "short_name": "", "kind": "media",
+         "parent": "", "members": 0, "events": 0},
         {"id": "justice-ministry", "name": "Ministry of Justice", "short_name": "",
          "kind": "government", "parent": "", "members": 2, "events": 1},
         {"id": "unity-party", "name": "Unity Party", "short_name": "UP",
          "kind": "political-party", "parent": "", "members": 2, "events": 1},
     ]
     assert ids(list_organizations(ruritania, kind="COURT")) == ["capital-court"]
+    assert ids(list_organizations(ruritania, kind="Media")) == ["harbour-gazette"]
     assert ids(list_organizations(ruritania, kind="ngo")) == []
 
 
@@ -963,8 +1019,8 @@ def test_stats_count_rows_kinds_offences_and_months(ruritania: Session) -> None:
     assert {name: tables[name] for name in (
         "sources", "offences", "people", "person_names", "organizations", "memberships",
         "cases", "case_defendants", "charges", "sentences", "events")} == {
-        "sources": 1, "offences": 5, "people": 6, "person_names": 8, "organizations": 3,
-        "memberships": 4, "cases": 6, "case_defendants": 3, "charges": 7, "sentences": 9,
+        "sources": 1, "offences": 7, "people": 6, "person_names": 8, "organizations": 4,
+        "memberships": 4, "cases": 6, "case_defendants": 4, "charges": 7, "sentences": 9,
         "events": 20}
     assert result["event kinds"] == [{"kind": k, "events": n} for k, n in [
         ("statement", 5), ("protest", 3), ("sentencing", 2), ("trial", 2), ("appeal", 1),
@@ -975,7 +1031,7 @@ def test_stats_count_rows_kinds_offences_and_months(ruritania: Session) -> None:
         {"offence": "Insulting the monarch", "cases": 1, "people": 1}]
     assert [row["offence"] for row in result["offences"]] == [
         "Petty theft", "Insulting the monarch", "Evasion of taxes", "Unlawful assembly",
-        "Loitering"]
+        "Lèse-majesté", "Loitering", "Loitering"]
     assert result["months"][0] == {"month": "2019-11", "events": 1}
     assert result["months"][-1] == {"month": "no single month", "events": 6}
     assert len(result["months"]) == 10
