@@ -218,6 +218,7 @@ def test_tags_take_the_same_plain_forms_only(tmp_path: Path) -> None:
      "reserved for the loader (names like __this__ are)"),
     ("people:\n  - id: [a\n", "data.yaml:3: YAML syntax error: did not find expected ',' "
      "or ']'"),
+    ("people:\n  - ? [a, b]\n    : 1\n", "data.yaml:2: YAML error: found unhashable key"),
     ("people:\n  - id: a\x07b\n", "data.yaml:2: YAML error: character U+0007: control "
      "characters are not allowed"),
     ("people: 3\n", "data.yaml:1: section 'people' must be a list of records"),
@@ -262,6 +263,15 @@ def test_a_merge_key_merges_and_a_merged_line_marker_is_refused(tmp_path: Path) 
     assert problems == []
     assert [(r.data, r.line) for r in records] == [({"id": "a", "name": "A"}, 2),
                                                    ({"id": "c", "name": "A"}, 3)]
+    # two merge keys in one mapping are no duplicate: both merge
+    records, problems = _yaml(tmp_path, "people:\n  - <<: {a: 1}\n    <<: {b: 2}\n"
+                                        "    id: c\n")
+    assert problems == []
+    assert [r.data for r in records] == [{"a": 1, "b": 2, "id": "c"}]
+    # a mapping merged in is never built on its own: its __line__ is caught once merged
+    assert _yaml(tmp_path, "people:\n  - <<: {__line__: 5}\n    id: a\n") == ([], [
+        "data.yaml:2: YAML error: field '__line__' is reserved for the loader (names like "
+        "__this__ are)"])
 
 
 def test_text_that_is_not_utf8_names_line_and_column(tmp_path: Path) -> None:
