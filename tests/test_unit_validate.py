@@ -90,6 +90,8 @@ def _value(spec: Field, value: Any, name: str = "f") -> Any:
     ("text", " \n\t", "f is empty"),
     ("text", "x" * (MAX_TEXT + 1), f"f is too long ({MAX_TEXT + 1} characters, at most "
      f"{MAX_TEXT})"),
+    # at the limit a text is not too long: what else is wrong with it is said
+    ("text", "x" * (MAX_TEXT - 1) + "\x00", "f contains a control character"),
     ("text", "a\ud83db", "f contains half of a UTF-16 surrogate pair"),
     ("name", "a\udc00", "f contains half of a UTF-16 surrogate pair"),
     ("text", "a\u200bb", "f contains an invisible character U+200B (ZERO WIDTH SPACE): "
@@ -152,6 +154,8 @@ def _value(spec: Field, value: Any, name: str = "f") -> Any:
     ("qualified-count", True, "f must be a number or {value, qualifier}"),
     ("qualified-count", {"value": 3, "qualifer": "exact"}, "f has unknown field 'qualifer'"),
     ("qualified-count", {"value": 3, "b": 1, "a": 2}, "f has unknown field 'a'"),
+    # YAML keys need not be text (`2: 1`): the first unknown one, in the order of their text
+    ("qualified-count", {"value": 3, "b": 1, 2: 1}, "f has unknown field 2"),
     ("qualified-count", {"value": 3, "qualifier": "roughly"}, "f qualifier 'roughly' is not "
      "one of: exact, at-least, more-than, nearly, about, several, dozens, many, numerous"),
     ("qualified-count", {"value": "3"}, "f value must be a whole number, not '3'"),
