@@ -279,6 +279,9 @@ def test_text_that_is_not_utf8_names_line_and_column(tmp_path: Path) -> None:
         [], ["data.yaml:2: not UTF-8 text (byte 0xff in column 10)"])
     assert _yaml(tmp_path, b"\xe9") == ([], ["data.yaml:1: not UTF-8 text (byte 0xe9 in "
                                              "column 1)"])
+    # the line's start is the newline before it, even the file's first byte
+    assert _yaml(tmp_path, b"\na\xff\n") == ([], ["data.yaml:2: not UTF-8 text (byte 0xff in "
+                                                 "column 2)"])
 
 
 def test_a_yaml_file_over_the_cap_is_refused_unread(tmp_path: Path,
@@ -304,6 +307,19 @@ def test_a_yaml_file_with_too_many_values_is_refused(tmp_path: Path,
     # a syntax error is left to the real reading, which says where it is
     assert _yaml(tmp_path, "] people: a\n") == ([], [
         "data.yaml:1: YAML syntax error: did not find expected node content"])
+
+
+def test_values_are_counted_without_libyaml_too(tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without libyaml (CSafeLoader), PyYAML's own parser counts the same nine events."""
+    import yaml
+
+    monkeypatch.delattr(yaml, "CSafeLoader")
+    monkeypatch.setattr(reading, "MAX_YAML_EVENTS", 9)
+    assert _yaml(tmp_path, "people: []\n") == ([], [])
+    monkeypatch.setattr(reading, "MAX_YAML_EVENTS", 8)
+    assert _yaml(tmp_path, "people: []\n") == ([], [
+        "data.yaml: too many keys and values for YAML (more than 8): use JSON Lines for bulk"])
 
 
 def test_yaml_nested_deeper_than_the_limit_is_refused(tmp_path: Path) -> None:
