@@ -107,6 +107,7 @@ From May onwards Berg was watched by the police.
 On May 31 the court heard Dahl and Falk.
 On June 1 the ministry issued a statement.
 On June 30 the ministry issued a notice.
+On June 30 the ministry issued a bulletin.
 On June 30 the court gave its ruling.
 On July 1 Dahl and Falk appealed.
 From December 2019 to December 2020 talks were held.
@@ -479,6 +480,12 @@ events:
     title: Ministry notice
     date: On June 30
     excerpt: On June 30 the ministry issued a notice.
+  # written after june-notice, whose id comes after its own: only the id orders the two
+  - id: june-bulletin
+    kind: statement
+    title: Ministry bulletin
+    date: On June 30
+    excerpt: On June 30 the ministry issued a bulletin.
   - id: july-appeal
     kind: appeal
     title: Dahl and Falk appeal
@@ -826,6 +833,7 @@ ALL_EVENTS = [
     "june-first",  # 2020-06-01
     "falk-protest",  # 2020-06/2020-07
     "falk-detention",  # 2020-06-05
+    "june-bulletin",  # 2020-06-30
     "june-notice",  # 2020-06-30
     "june-ruling",  # 2020-06-30
     "july-appeal",  # 2020-07-01
@@ -868,14 +876,15 @@ def test_a_months_events_lie_wholly_within_it(ruritania: Session) -> None:
     start, end = event_window(month="2020-06")
     rows = list_events(ruritania, start=start, end=end)
     # not May 31 nor July 1; not the June-and-July marches, the year, the open-ended
-    assert ids(rows) == ["june-first", "falk-detention", "june-notice", "june-ruling"]
+    assert ids(rows) == ["june-first", "falk-detention", "june-bulletin", "june-notice",
+                         "june-ruling"]
     assert not any(row["uncertain"] for row in rows)
 
 
 def test_a_window_orders_by_first_day_then_last_day_then_id(ruritania: Session) -> None:
     rows = list_events(ruritania, start=date(2020, 6, 1), end=date(2020, 7, 31))
-    assert ids(rows) == ["june-first", "falk-protest", "falk-detention", "june-notice",
-                         "june-ruling", "july-appeal"]
+    assert ids(rows) == ["june-first", "falk-protest", "falk-detention", "june-bulletin",
+                         "june-notice", "june-ruling", "july-appeal"]
     assert ids(list_events(ruritania, start=date(2020, 6, 1), end=date(2020, 7, 31),
                            limit=2)) == ["june-first", "falk-protest"]
 
@@ -899,7 +908,7 @@ def test_uncertain_events_overlap_the_window_and_are_marked(ruritania: Session) 
         ("cross-year-talks", True), ("harbour-strike", True),
         ("monitoring-since", True),  # no last day: it may have ended before June
         ("june-first", False), ("falk-protest", True), ("falk-detention", False),
-        ("june-notice", False), ("june-ruling", False)]
+        ("june-bulletin", False), ("june-notice", False), ("june-ruling", False)]
 
 
 def test_uncertain_events_with_no_first_day_come_last(ruritania: Session) -> None:
@@ -938,8 +947,9 @@ def test_events_by_kind_person_and_organization(ruritania: Session) -> None:
     assert ids(list_events(ruritania, org_id="justice-ministry")) == ["harbour-strike"]
     assert ids(list_events(ruritania, org_id="unity-party", kind="trial")) == []
     start, end = event_window(month="2020-06")
+    # found by kind, then put in date order: the id orders the two of June 30
     assert ids(list_events(ruritania, start=start, end=end, kind="statement")) == [
-        "june-first", "june-notice"]
+        "june-first", "june-bulletin", "june-notice"]
     assert ids(list_events(ruritania, start=start, end=end, person_id="eva-falk")) == [
         "falk-detention", "june-ruling"]
 
@@ -963,7 +973,7 @@ def test_timeline_counts_events_of_one_month(ruritania: Session) -> None:
     months, vague, undated = timeline(ruritania)
     assert months == [{"month": m, "events": n} for m, n in [
         ("2019-11", 1), ("2020-01", 1), ("2020-03", 2), ("2020-04", 1), ("2020-05", 2),
-        ("2020-06", 4), ("2020-07", 1), ("2020-10", 1), ("2020-12", 1)]]
+        ("2020-06", 5), ("2020-07", 1), ("2020-10", 1), ("2020-12", 1)]]
     # June and July, the whole year, December to December: no single month
     assert vague == 3
     # no date, no first day, no last day
@@ -973,7 +983,7 @@ def test_timeline_counts_events_of_one_month(ruritania: Session) -> None:
 def test_a_years_timeline_lists_its_twelve_months(ruritania: Session) -> None:
     months, vague, undated = timeline(ruritania, 2020)
     assert months == [{"month": f"2020-{m:02d}", "events": n} for m, n in enumerate(
-        [1, 0, 2, 1, 2, 4, 1, 0, 0, 1, 0, 1], start=1)]
+        [1, 0, 2, 1, 2, 5, 1, 0, 0, 1, 0, 1], start=1)]
     # an event must lie partly in the year, with both bounds known
     assert (vague, undated) == (3, 0)
     months, vague, undated = timeline(ruritania, 2019)
@@ -1021,9 +1031,9 @@ def test_stats_count_rows_kinds_offences_and_months(ruritania: Session) -> None:
         "cases", "case_defendants", "charges", "sentences", "events")} == {
         "sources": 1, "offences": 7, "people": 6, "person_names": 8, "organizations": 4,
         "memberships": 4, "cases": 6, "case_defendants": 4, "charges": 7, "sentences": 9,
-        "events": 20}
+        "events": 21}
     assert result["event kinds"] == [{"kind": k, "events": n} for k, n in [
-        ("statement", 5), ("protest", 3), ("sentencing", 2), ("trial", 2), ("appeal", 1),
+        ("statement", 6), ("protest", 3), ("sentencing", 2), ("trial", 2), ("appeal", 1),
         ("arrest", 1), ("charge", 1), ("detention", 1), ("dialogue", 1), ("release", 1),
         ("removal", 1), ("surveillance", 1)]]
     assert result["offences"][:2] == [
