@@ -23,6 +23,8 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, unquote
 
+from incidentdb.errors import IncidentdbError
+
 if TYPE_CHECKING:  # SQLAlchemy is imported lazily: `--help` must not pay for it
     from sqlalchemy.engine import URL, Connection, Engine
     from sqlalchemy.orm import Session
@@ -40,7 +42,7 @@ DEFAULT_LOCK_TIMEOUT = 30.0
 WRITER = "incidentdb_writer"
 
 
-class DatabaseError(Exception):
+class DatabaseError(IncidentdbError):
     """A problem with the database a user can fix: wrong URL, old schema, empty."""
 
 

@@ -50,6 +50,7 @@ from sqlalchemy import (
     select,
 )
 
+from incidentdb.errors import IncidentdbError
 from incidentdb.models import Base
 
 if TYPE_CHECKING:
@@ -104,7 +105,7 @@ CASE_SUMMARY = Table(
 )
 
 
-class ExportError(Exception):
+class ExportError(IncidentdbError):
     """An export that cannot be done as asked: an unknown table, a wrong format."""
 
 

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from incidentdb.bundle import bundled_path
+from incidentdb.errors import IncidentdbError
 from incidentdb.reading import Problem, RawRecord, find_data_files, is_json_lines, read_file
 from incidentdb.sections import singular
 from incidentdb.validate import Validator
@@ -43,7 +44,7 @@ __all__ = ["LoadError", "LoadReport", "RecordList", "TableChange", "load_paths",
            "validate_paths"]
 
 
-class LoadError(Exception):
+class LoadError(IncidentdbError):
     """The input has problems; nothing was written.
 
     `unread` names what the given folders hold that was not read, as on success: a
@@ -55,6 +56,16 @@ class LoadError(Exception):
         super().__init__(f"{len(problems)} problem(s)")
         self.problems = problems
         self.unread = unread or []
+
+    def lines(self) -> list[str]:
+        """The files not read, every problem (file:line: record: what), and the count."""
+        return [*unread_warnings(self.unread), *map(str, self.problems),
+                f"{len(self.problems)} problem(s); nothing was loaded."]
+
+
+def unread_warnings(unread: list[tuple[str, str]]) -> list[str]:
+    """A warning line for each file or folder a load did not read."""
+    return [f"Warning: {shown} is {why} and was not read" for shown, why in unread]
 
 
 @dataclass

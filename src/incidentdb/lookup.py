@@ -16,16 +16,22 @@ from typing import Any
 from sqlalchemy import and_, distinct, or_, select
 from sqlalchemy.orm import Session
 
+from incidentdb.errors import IncidentdbError
 from incidentdb.models import Organization, Person, PersonName
 from incidentdb.names import fold
 
 
-class LookupFailed(Exception):
+class LookupFailed(IncidentdbError):
     """No record, or several, match the user's text; `candidates` says which."""
 
     def __init__(self, message: str, candidates: list[tuple[str, str]] | None = None) -> None:
         super().__init__(message)
         self.candidates = candidates or []
+
+    def lines(self) -> list[str]:
+        """The error, then each candidate: its name and, to copy, its id."""
+        return [*super().lines(), *(f"  {name}  ({record_id})"
+                                    for record_id, name in self.candidates)]
 
 
 @dataclass(frozen=True)

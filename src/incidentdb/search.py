@@ -89,10 +89,11 @@ def _tsquery(words: list[str]) -> str:
     return " & ".join(term(w) for w in words)
 
 
-def search(session: Session, user_text: str, limit: int = 20) -> list[Hit]:
+def search(session: Session, user_text: str, limit: int | None = 20) -> list[Hit]:
     """Records whose title or text has words starting with every word of the user's text,
-    best first. Words are matched as written (lower-cased): no stemming, no stop words,
-    so SQLite and PostgreSQL find the same records."""
+    best first, at most `limit` of them (None: all). Words are matched as written
+    (lower-cased): no stemming, no stop words, so SQLite and PostgreSQL find the same
+    records."""
     words = literal_words(user_text)
     if not words:
         return []
@@ -101,17 +102,17 @@ def search(session: Session, user_text: str, limit: int = 20) -> list[Hit]:
     return _search_sqlite(session, words, limit)
 
 
-def _search_sqlite(session: Session, words: list[str], limit: int) -> list[Hit]:
+def _search_sqlite(session: Session, words: list[str], limit: int | None) -> list[Hit]:
     rows = session.execute(text(
         "SELECT e.kind, e.record_id, e.title, "
         "snippet(search_fts, 1, '[', ']', '…', 16) AS passage, bm25(search_fts) AS rank "
         "FROM search_fts JOIN search_entries e ON e.id = search_fts.rowid "
         "WHERE search_fts MATCH :match ORDER BY rank, e.kind, e.record_id LIMIT :limit"),
-        {"match": _fts5_match(words), "limit": limit})
+        {"match": _fts5_match(words), "limit": -1 if limit is None else limit})  # -1: all
     return [Hit(r.kind, r.record_id, r.title, r.passage, -r.rank) for r in rows]
 
 
-def _search_postgres(session: Session, words: list[str], limit: int) -> list[Hit]:
+def _search_postgres(session: Session, words: list[str], limit: int | None) -> list[Hit]:
     rows = session.execute(text(
         "SELECT kind, record_id, title, "
         "ts_headline('simple', body, query, "
@@ -120,7 +121,7 @@ def _search_postgres(session: Session, words: list[str], limit: int) -> list[Hit
         "FROM search_entries, to_tsquery('simple', :query) AS query "
         "WHERE to_tsvector('simple', title || ' ' || body) @@ query "
         "ORDER BY rank DESC, kind, record_id LIMIT :limit"),
-        {"query": _tsquery(words), "limit": limit})
+        {"query": _tsquery(words), "limit": limit})  # LIMIT NULL: all
     return [Hit(r.kind, r.record_id, r.title, r.passage, float(r.rank)) for r in rows]
 
 

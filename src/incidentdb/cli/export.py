@@ -1,7 +1,7 @@
 """The `incidentdb export` command: tables out as CSV, JSON, NDJSON or FollowTheMoney.
 
 The work is in `incidentdb.export`; this module parses the options, draws progress
-and says what was written. It is registered at the end of `incidentdb.cli`.
+and says what was written. It registers onto the app of `incidentdb.cli.app`.
 """
 
 from __future__ import annotations
@@ -14,7 +14,8 @@ from typing import Annotated
 
 import typer
 
-from incidentdb.cli import UserError, err, open_engine, user_errors
+from incidentdb.cli.app import app, err, open_engine
+from incidentdb.errors import UserError
 
 
 class ExportFormat(StrEnum):
@@ -24,7 +25,7 @@ class ExportFormat(StrEnum):
     ftm = "ftm"
 
 
-@user_errors
+@app.command("export")
 def export_command(
     ctx: typer.Context,
     out: Annotated[str, typer.Option(
@@ -56,10 +57,7 @@ def export_command(
     if out == "-" and fmt_name != "ftm" and len(tables or ()) != 1:
         raise typer.BadParameter("'-' writes one table to stdout: name exactly one table",
                                  param_hint="--out")
-    try:
-        export.resolve_tables(tables)
-    except export.ExportError as exc:
-        raise UserError(str(exc)) from None
+    export.resolve_tables(tables)
     if raw and fmt_name == "csv":
         from incidentdb.output import RAW_NOTE
 
@@ -88,8 +86,6 @@ def _to_folder(engine, out: Path, fmt: str, tables: list[str] | None,  # noqa: A
         with progress_reporter() as progress:
             return export.export_tables(engine, out, fmt, tables, neutralised=neutralised,
                                         progress=progress)
-    except export.ExportError as exc:
-        raise UserError(str(exc)) from None
     except BrokenPipeError:
         raise
     except OSError as exc:  # a folder we may not write to, a full disk
@@ -105,11 +101,8 @@ def _to_stdout(engine, fmt: str, table: str | None, neutralised: bool) -> int:  
     if (stream.encoding or "").lower().replace("-", "") != "utf8" and isinstance(
             stream, io.TextIOWrapper):
         stream.reconfigure(encoding="utf-8")
-    try:
-        with progress_reporter() as progress:
-            rows = export.export_stream(engine, stream, fmt, table, neutralised=neutralised,
-                                        progress=progress)
-    except export.ExportError as exc:
-        raise UserError(str(exc)) from None
-    stream.flush()  # here, so that a closed pipe is seen while user_errors can end quietly
+    with progress_reporter() as progress:
+        rows = export.export_stream(engine, stream, fmt, table, neutralised=neutralised,
+                                    progress=progress)
+    stream.flush()  # here, so that a closed pipe is seen while the app's error path can end quietly
     return rows
