@@ -33,8 +33,7 @@ from incidentdb.queries import (
     person_names,
     term_label,
 )
-
-Row = dict[str, Any]
+from incidentdb.shapes import Row
 
 
 def _date(record: Any) -> dict[str, Any]:

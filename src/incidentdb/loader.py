@@ -31,13 +31,13 @@ from incidentdb.bundle import bundled_path
 from incidentdb.errors import IncidentdbError
 from incidentdb.reading import Problem, RawRecord, find_data_files, is_json_lines, read_file
 from incidentdb.sections import singular
+from incidentdb.shapes import Progress
 from incidentdb.validate import Validator
 from incidentdb.writer import OWNER, LoadWriter, RecordList, TableChange
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
-Progress = Callable[[str, int, int], None]
 Sink = Callable[[str, dict[str, Any], int, int], None]  # table, row, file number, line
 
 __all__ = ["LoadError", "LoadReport", "RecordList", "TableChange", "load_paths",

@@ -33,9 +33,7 @@ from incidentdb.models import (
     Source,
 )
 from incidentdb.search import titles_matching
-
-Row = dict[str, Any]
-
+from incidentdb.shapes import Row
 
 # --- formatting shared by all answers ------------------------------------------------------
 
