@@ -29,7 +29,7 @@ def _cli(url: str, *args: str | bytes, stdout: int | None = subprocess.PIPE,
                           cwd=cwd)
 
 
-def _usage_error(result) -> str:  # noqa: ANN001 - typer's Result
+def _usage_error(result) -> str:
     """The error line of an in-process usage error (exit 2, no exception but SystemExit)."""
     assert result.exception is None or isinstance(result.exception, SystemExit), (
         result.exception)

@@ -32,8 +32,8 @@ from incidentdb.db import make_engine
 from incidentdb.export import exportable_tables
 from incidentdb.loader import load_paths
 from incidentdb.models import Base
-from incidentdb.output import RAW_NOTE, csv_cell, write_machine
-from incidentdb.spreadsheet import neutralise, neutralise_rows, restore
+from incidentdb.output import RAW_NOTE, write_machine
+from incidentdb.spreadsheet import csv_cell, neutralise, neutralise_rows, restore
 
 from .conftest import Database
 
@@ -257,7 +257,7 @@ def form_database(tmp: Path, form: Form) -> Database:
 
 
 @pytest.fixture(scope="module", params=FORMS, ids=lambda f: f.name)
-def form_db(request, tmp_path_factory) -> Iterator[tuple[Form, Database]]:  # noqa: ANN001
+def form_db(request, tmp_path_factory) -> Iterator[tuple[Form, Database]]:
     form: Form = request.param
     database = form_database(tmp_path_factory.mktemp(f"form-{form.name}"), form)
     yield form, database
