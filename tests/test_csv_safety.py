@@ -32,8 +32,8 @@ from incidentdb.db import make_engine
 from incidentdb.export import exportable_tables
 from incidentdb.loader import load_paths
 from incidentdb.models import Base
-from incidentdb.output import RAW_NOTE, write_machine
-from incidentdb.spreadsheet import csv_cell, neutralise, neutralise_rows, restore
+from incidentdb.output import RAW_NOTE, csv_cell, write_machine
+from incidentdb.spreadsheet import neutralise, neutralise_rows, restore
 
 from .conftest import Database
 
