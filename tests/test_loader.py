@@ -291,7 +291,7 @@ def test_the_load_stores_each_source_text(engine, migrated_db, tmp_path):
     assert load_paths(engine, [DATA, base]).unchanged
 
 
-def _tamper(engine, statement: str) -> None:  # noqa: ANN001
+def _tamper(engine, statement: str) -> None:
     with engine.begin() as conn:
         assert conn.execute(text(statement)).rowcount == 1
 
