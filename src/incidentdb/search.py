@@ -17,26 +17,11 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import String, text
 
+from incidentdb.models import declaration
 from incidentdb.names import without_invisible
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
-
-# table -> (title column, body columns); the excerpt is always part of the body
-DOCUMENTS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "events": ("title", ("summary", "place")),
-    "cases": ("title", ("summary",)),
-    "charges": ("wording", ()),
-    "sentences": ("kind", ("group_description",)),
-    "people": ("name", ("description",)),
-    "organizations": ("name", ("short_name", "description")),
-    "memberships": ("role", ()),
-    "event_counts": ("subject", ("measure",)),
-}
-SINGULAR = {"events": "event", "cases": "case", "charges": "charge", "sentences": "sentence",
-            "people": "person", "organizations": "organization", "memberships": "membership",
-            "event_counts": "count"}
-
 
 @dataclass(frozen=True)
 class Hit:
@@ -48,18 +33,21 @@ class Hit:
 
 
 def document_kind(table_name: str) -> str | None:
-    """The `kind` of a table's search documents; None for tables that have none."""
-    return SINGULAR.get(table_name)
+    """The `kind` of a table's search documents (its singular name); None for tables
+    whose declaration has no search document."""
+    declared = declaration(table_name)
+    return declared.singular if declared.document else None
 
 
 def documents(table_name: str, rows: list[dict]) -> list[tuple[str, str, str, str]]:
-    """The search documents (kind, record id, title, body) of a table's rows."""
-    kind = document_kind(table_name)
-    if kind is None:
+    """The search documents (kind, record id, title, body) of a table's rows; the
+    evidence excerpt is always part of the body."""
+    declared = declaration(table_name)
+    document = declared.document
+    if document is None:
         return []
-    title_column, body_columns = DOCUMENTS[table_name]
-    return [(kind, row["id"], str(row[title_column]),
-             " ".join(str(row[c]) for c in (*body_columns, "excerpt") if row.get(c)))
+    return [(declared.singular, row["id"], str(row[document.title]),
+             " ".join(str(row[c]) for c in (*document.body, "excerpt") if row.get(c)))
             for row in rows]
 
 
