@@ -8,6 +8,7 @@ changes to them, and a dated timeline, each line with the id of its evidence
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -43,7 +44,7 @@ def _date(record: Any) -> dict[str, Any]:
 def person_file(session: Session, person_id: str) -> Row:
     """Everything about one person: names, memberships, cases (charges, sentences), and
     the events they took part in or that belong to their cases, in date order."""
-    person = session.get(Person, person_id)
+    person = session.get_one(Person, person_id)
     occupations = list(session.scalars(select(PersonOccupation.occupation)
                                        .where(PersonOccupation.person_id == person_id)
                                        .order_by(PersonOccupation.occupation)))
@@ -81,8 +82,8 @@ def _cases(session: Session, person_id: str, case_ids: list[str]) -> list[Row]:
     order = {s.id: (_replacement_depth(s, sentences), s.date_start or date.min) for s in sentences}
     sentences.sort(key=lambda s: order[s.id])
     court_ids = {s.court_id for s in sentences if s.court_id}
-    courts = dict(session.execute(select(Organization.id, Organization.name)
-                                  .where(Organization.id.in_(court_ids))).all())
+    courts = {org_id: name for org_id, name in session.execute(
+        select(Organization.id, Organization.name).where(Organization.id.in_(court_ids)))}
     return [{
         "id": case.id, "title": case.title, "status": case.status,
         "charges": [{
@@ -128,14 +129,14 @@ def _replacement_depth(sentence: Sentence, sentences: list[Sentence]) -> int:
     return depth
 
 
-def _first_date(case_id: str, charges: list, sentences: list[Sentence]) -> str:
+def _first_date(case_id: str, charges: Sequence[Any], sentences: list[Sentence]) -> str:
     dates = [str(s.date_start) for s in sentences if s.case_id == case_id and s.date_start]
     dates += [str(c.date_start) for c, _ in charges if c.case_id == case_id and c.date_start]
     return min(dates, default="9999") + case_id
 
 
 def organization_file(session: Session, org_id: str) -> Row:
-    org = session.get(Organization, org_id)
+    org = session.get_one(Organization, org_id)
     parent = session.get(Organization, org.parent_id) if org.parent_id else None
     children = session.scalars(select(Organization.name).where(Organization.parent_id == org_id)
                                .order_by(Organization.name))

@@ -64,7 +64,8 @@ def find_person(session: Session, text: str) -> Found:
             return _person(session, whole_words[0])
     if not exact:
         raise LookupFailed(f"no person matches {text!r}" + _suggest(session, key))
-    names = dict(session.execute(select(Person.id, Person.name).where(Person.id.in_(exact))).all())
+    names = {pid: name for pid, name in session.execute(
+        select(Person.id, Person.name).where(Person.id.in_(exact)))}
     candidates = sorted((pid, names[pid]) for pid in exact)
     raise LookupFailed(f"{text!r} matches {len(candidates)} people; be more precise",
                        candidates)
@@ -77,7 +78,7 @@ def _has_word_starting(token: str) -> Any:
 
 
 def _person(session: Session, person_id: str) -> Found:
-    return Found(person_id, session.get(Person, person_id).name)
+    return Found(person_id, session.get_one(Person, person_id).name)
 
 
 def _suggest(session: Session, key: str) -> str:

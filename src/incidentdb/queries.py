@@ -395,7 +395,7 @@ def cite(session: Session, record_id: str) -> list[Row]:
         record: Any = session.get(declared.model, record_id)
         if record is None:
             continue
-        source = session.get(Source, record.source_id)
+        source = session.get_one(Source, record.source_id)
         out.append({"table": declared.name, "id": record_id,
                     "source": source.title, "publisher": source.publisher,
                     "url": source.url or "", "excerpt": record.excerpt,

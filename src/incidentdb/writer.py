@@ -96,7 +96,7 @@ class LoadWriter:
         self.conn = conn
         self.dialect = conn.dialect.name
         self.conflict = conflict
-        self.raw = conn.connection.dbapi_connection
+        self.raw: Any = conn.connection.dbapi_connection  # the driver's own connection
         mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
         # parents first (the foreign keys' order); removals go the other way
         self.tables = {d.name: _Table(d.table, mark) for d in write_order()}

@@ -68,7 +68,7 @@ class App(TyperGroup):
     now, not as a traceback at interpreter shutdown. Anything else is a bug: it goes on.
     """
 
-    def invoke(self, ctx: typer.Context) -> Any:
+    def invoke(self, ctx: Any) -> Any:  # ctx: the parser's Context, which typer.Context is
         try:
             result = super().invoke(ctx)
             sys.stdout.flush()
