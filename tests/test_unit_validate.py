@@ -27,8 +27,9 @@ from incidentdb.checks import (
     check_value,
     kind_of,
 )
+from incidentdb.models import DECLARATIONS
 from incidentdb.reading import LINE_KEY, RawRecord
-from incidentdb.sections import COUNT_FIELDS, EVIDENCE_FIELDS, PARTICIPANT_FIELDS, SECTIONS, Field
+from incidentdb.sections import EVIDENCE_FIELDS, Field
 from incidentdb.validate import Ambiguous, SourceText, Validator
 
 SOURCES = Path(__file__).resolve().parent / "malformed" / "_base" / "sources"
@@ -253,8 +254,8 @@ def test_a_date_phrase_means_the_sources_year() -> None:
 def test_every_kind_a_field_declares_has_a_checker() -> None:
     """checks.KINDS holds a checker for every kind any Field declaration uses, and none
     that no field uses: a kind without one would otherwise be a value never checked."""
-    declared = [spec for section in SECTIONS.values() for spec in section.fields.values()]
-    declared += [*EVIDENCE_FIELDS.values(), *PARTICIPANT_FIELDS.values(), *COUNT_FIELDS.values()]
+    declared = [spec for table in DECLARATIONS for spec in table.fields.values()]
+    declared += EVIDENCE_FIELDS.values()
     kinds = {spec.kind for spec in declared}
     assert {"participants", "counts", "occurrence", "term"} <= kinds  # every table was seen
     assert kinds == set(KINDS)

@@ -118,25 +118,25 @@ def _name(value: Any, spec: Field, name: str, events_year: int) -> str:
 
 
 def _slug(value: Any, spec: Field, name: str, events_year: int) -> str:
-    value = _text_of(value, name, _NOT_NAME)
-    if not SLUG.fullmatch(value):
-        raise Invalid(f"{name} {value!r} is not a slug (lower-case words joined by '-')")
-    return value
+    text = _text_of(value, name, _NOT_NAME)
+    if not SLUG.fullmatch(text):
+        raise Invalid(f"{name} {text!r} is not a slug (lower-case words joined by '-')")
+    return text
 
 
 def _sha256(value: Any, spec: Field, name: str, events_year: int) -> str:
-    value = _text_of(value, name, _NOT_TEXT)
-    if not _SHA256.fullmatch(value):
+    text = _text_of(value, name, _NOT_TEXT)
+    if not _SHA256.fullmatch(text):
         raise Invalid(f"{name} is not a SHA-256 in hex")
-    return value
+    return text
 
 
 def _choice(value: Any, spec: Field, name: str, events_year: int) -> str:
     """One of the field's controlled list."""
-    value = _text_of(value, name, _NOT_TEXT)
-    if value not in spec.choices:
-        raise Invalid(f"{name} {value!r} is not one of: {', '.join(spec.choices)}")
-    return value
+    text = _text_of(value, name, _NOT_TEXT)
+    if text not in spec.choices:
+        raise Invalid(f"{name} {text!r} is not one of: {', '.join(spec.choices)}")
+    return text
 
 
 def _list_of(item: Checker) -> Checker:
