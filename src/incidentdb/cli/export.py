@@ -1,7 +1,8 @@
 """The `incidentdb export` command: tables out as CSV, JSON, NDJSON or FollowTheMoney.
 
 The work is in `incidentdb.export`; this module parses the options, draws progress
-and says what was written. It registers onto the app of `incidentdb.cli.app`.
+and says what was written. Its formats, and their help, come from the export's
+registry (`incidentdb.export.formats`). It registers onto the app of `incidentdb.cli.app`.
 """
 
 from __future__ import annotations
@@ -10,19 +11,22 @@ import io
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from incidentdb.cli.app import app, err, open_engine
 from incidentdb.errors import UserError
+from incidentdb.export.formats import DEFAULT, FORMATS, Format, formats_help
 
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
 
-class ExportFormat(StrEnum):
-    csv = "csv"
-    json = "json"
-    ndjson = "ndjson"
-    ftm = "ftm"
+    from incidentdb.export import ExportReport
+
+# --format's choices: the registry's names (mypy cannot see members made from a list).
+ExportFormat = StrEnum("ExportFormat", [(name, name) for name in FORMATS])  # type: ignore[misc]
+DEFAULT_FORMAT = ExportFormat(DEFAULT)
 
 
 @app.command("export")
@@ -36,8 +40,7 @@ def export_command(
         help="Tables to export. Default: every table, and the case_summary view.")] = None,
     fmt: Annotated[ExportFormat, typer.Option(
         "--format", "-f", case_sensitive=False,
-        help="csv (with datapackage.json), json (one array per file), ndjson (one object "
-        "per line), or ftm (FollowTheMoney entities in entities.ftm.json).")] = ExportFormat.csv,
+        help=formats_help())] = DEFAULT_FORMAT,
     raw: Annotated[bool, typer.Option(
         "--raw", help="CSV: write cells beginning with = + - @ as they are, without "
         "neutralising them against spreadsheet formulas.")] = False,
@@ -48,35 +51,42 @@ def export_command(
     """
     from incidentdb import export
 
-    fmt_name = fmt.value
-    if not out.strip():  # "" would be the current folder: say where, never guess
-        raise typer.BadParameter("give a folder, or '-' for stdout", param_hint="--out")
-    if fmt_name == "ftm" and tables:
-        raise typer.BadParameter("ftm exports every table as entities: name no table",
-                                 param_hint="--format")
-    if out == "-" and fmt_name != "ftm" and len(tables or ()) != 1:
-        raise typer.BadParameter("'-' writes one table to stdout: name exactly one table",
-                                 param_hint="--out")
+    chosen = FORMATS[fmt.value]
+    _check_options(chosen, out, tables)
     export.resolve_tables(tables)
-    if raw and fmt_name == "csv":
+    if raw and chosen.neutralised:
         from incidentdb.output import RAW_NOTE
 
         err(RAW_NOTE)
     engine = open_engine(ctx)
     if out == "-":
-        rows = _to_stdout(engine, fmt_name, tables[0] if tables else None, not raw)
-        what = "entities" if fmt_name == "ftm" else f"{tables[0]} rows"  # type: ignore[index]
-        err(f"Exported {rows} {what} as {fmt_name} to stdout.")
+        table = tables[0] if tables else None
+        rows = _to_stdout(engine, chosen.name, table, not raw)
+        what = chosen.unit if chosen.whole_database else f"{table} {chosen.unit}"
+        err(f"Exported {rows} {what} as {chosen.name} to stdout.")
         return
-    report = _to_folder(engine, Path(out), fmt_name, tables, not raw)
-    kind = "entities" if fmt_name == "ftm" else "rows"
+    report = _to_folder(engine, Path(out), chosen.name, tables, not raw)
     package = f", with {report.package.name}" if report.package else ""
-    err(f"Exported {len(report.files)} file(s), {report.rows} {kind}, as {fmt_name} "
+    err(f"Exported {len(report.files)} file(s), {report.rows} {chosen.unit}, as {chosen.name} "
         f"to {out}{package}.")
 
 
-def _to_folder(engine, out: Path, fmt: str, tables: list[str] | None,  # noqa: ANN001
-               neutralised: bool):  # noqa: ANN202 - export.ExportReport
+def _check_options(chosen: Format, out: str, tables: list[str] | None) -> None:
+    """Usage errors: an empty --out, tables named to a whole-database format, '-' without
+    exactly one table."""
+    if not out.strip():  # "" would be the current folder: say where, never guess
+        raise typer.BadParameter("give a folder, or '-' for stdout", param_hint="--out")
+    if chosen.whole_database and tables:
+        raise typer.BadParameter(
+            f"{chosen.name} exports every table as {chosen.unit}: name no table",
+            param_hint="--format")
+    if out == "-" and not chosen.whole_database and len(tables or ()) != 1:
+        raise typer.BadParameter("'-' writes one table to stdout: name exactly one table",
+                                 param_hint="--out")
+
+
+def _to_folder(engine: Engine, out: Path, fmt: str, tables: list[str] | None,
+               neutralised: bool) -> ExportReport:
     from incidentdb import export
     from incidentdb.output import progress_reporter
 
@@ -92,7 +102,7 @@ def _to_folder(engine, out: Path, fmt: str, tables: list[str] | None,  # noqa: A
         raise UserError(f"cannot write to {out}: {exc.strerror or exc}") from None
 
 
-def _to_stdout(engine, fmt: str, table: str | None, neutralised: bool) -> int:  # noqa: ANN001
+def _to_stdout(engine: Engine, fmt: str, table: str | None, neutralised: bool) -> int:
     """Write to stdout, in UTF-8 whatever the locale says; a closed pipe ends quietly."""
     from incidentdb import export
     from incidentdb.output import progress_reporter
