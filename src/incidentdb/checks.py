@@ -1,6 +1,6 @@
 """Field values by kind: the check each kind of field makes, and the columns it fills.
 
-Every kind a `Field` may declare (sections.py) has a `Kind` in `KINDS`: a checker,
+Every kind a `Field` may declare (models/declaration.py) has a `Kind` in `KINDS`: a checker,
 (value, field, name, events_year) -> the converted value, which raises `Invalid` with
 the message a curator reads; and how the converted value becomes the row's columns.
 Text-like kinds share one text check. A kind missing from `KINDS` is an error, not a
