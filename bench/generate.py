@@ -16,8 +16,9 @@ import argparse
 import hashlib
 import json
 import random
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 FIRST = ("Tofig Ilham Fuad Mammad Bakhtiyar Asif Ayaz Mehdi Mahammad Lachin Alizamin Saleh "
          "Agil Pasha Elchin Ibrahim Polad Mehman Yunis Niyameddin Said Anar Rashad Emin Orkhan "
@@ -49,6 +50,7 @@ MONTHS = ("January February March April May June July August September October N
 SOURCE_ID = "synthetic-register"
 COMPLETE = "complete.json"  # written last: a folder without it was interrupted
 SENTENCES = 4000  # distinct sentences in the source text; excerpts are drawn from them
+Record = dict[str, Any]  # one line of a JSON Lines file
 
 
 # Every word folds to a key of its own (incidentdb.names.fold merges Valiyev and Veliyev),
@@ -76,7 +78,7 @@ def source_sentences() -> Iterator[str]:
                f"{who} on {offence} charges, case number {i}.")
 
 
-def random_date(rng: random.Random) -> dict | str:
+def random_date(rng: random.Random) -> Record | str:
     year = rng.randrange(2000, 2022)
     month = rng.randrange(1, 13)
     pick = rng.random()
@@ -95,7 +97,7 @@ def random_date(rng: random.Random) -> dict | str:
     return {"text": "in previous years", "edtf": f"../{year}"}
 
 
-def write_jsonl(path: Path, records: Iterator[dict]) -> int:
+def write_jsonl(path: Path, records: Iterator[Record]) -> int:
     n = 0
     with path.open("w", encoding="utf-8") as out:
         for record in records:
@@ -104,8 +106,9 @@ def write_jsonl(path: Path, records: Iterator[dict]) -> int:
     return n
 
 
-def generate(scale: int, out: Path, seed: int = 42) -> dict[str, int]:
-    out.mkdir(parents=True, exist_ok=True)
+def write_source(out: Path) -> list[str]:
+    """The source's text and its YAML metadata under out/sources; the text's sentences,
+    which the records' excerpts quote."""
     (out / "sources").mkdir(exist_ok=True)
     sentences = list(source_sentences())
     text = " ".join(sentences).encode("utf-8")
@@ -118,91 +121,121 @@ def generate(scale: int, out: Path, seed: int = 42) -> dict[str, int]:
         "    events_year: 2021\n"
         f"    text: {SOURCE_ID}.txt\n"
         f"    sha256: {hashlib.sha256(text).hexdigest()}\n", encoding="utf-8")
+    return sentences
 
-    n_people = max(20, scale // 10)
-    n_orgs = max(10, scale // 200)
-    n_cases = max(5, scale // 8)
-    rng = random.Random(seed)
 
-    def defendant(case: int) -> int:
-        return spread(f"defendant-{case}", n_people)
+class Synthetic:
+    """The records of every section at one scale, from one random sequence: the sections
+    must be drawn in the order of `sections()`, each to its end, for the same output."""
 
-    def excerpt() -> str:
-        return sentences[rng.randrange(SENTENCES)]
+    def __init__(self, scale: int, sentences: list[str], rng: random.Random) -> None:
+        self.scale = scale
+        self.sentences = sentences  # of the source text: the excerpts
+        self.rng = rng
+        self.n_people = max(20, scale // 10)
+        self.n_orgs = max(10, scale // 200)
+        self.n_cases = max(5, scale // 8)
 
-    def base(table: str, rid: str) -> dict:
-        return {"table": table, "source": SOURCE_ID, "id": rid, "excerpt": excerpt()}
+    def sections(self) -> tuple[tuple[str, Callable[[], Iterator[Record]]], ...]:
+        """Each section's name and its records, in the order they are drawn and written."""
+        return (("offences", self.offences), ("organizations", self.organizations),
+                ("people", self.people), ("memberships", self.memberships),
+                ("cases", self.cases), ("charges", self.charges),
+                ("sentences", self.sentence_records), ("events", self.events))
 
-    counts = {}
-    counts["offences"] = write_jsonl(out / "offences.jsonl", (
-        {**base("offences", o), "name": o.replace("-", " ").capitalize()} for o in OFFENCES))
-    counts["organizations"] = write_jsonl(out / "organizations.jsonl", (
-        {**base("organizations", f"org-{i}"), "name": f"Organization {i}",
-         "short_name": f"O{i}", "kind": ORG_KINDS[i % len(ORG_KINDS)],
-         **({"parent": f"org-{i % 10}"} if i >= 10 else {})} for i in range(n_orgs)))
-    counts["people"] = write_jsonl(out / "people.jsonl", (
-        {**base("people", f"person-{i}"), "name": person_name(i),
-         "aliases": [person_name(i).split()[2]] if i % 3 == 0 else [],
-         "occupations": [OCCUPATIONS[i % len(OCCUPATIONS)]],
-         "description": f"Synthetic person {i}"} for i in range(n_people)))
-    counts["memberships"] = write_jsonl(out / "memberships.jsonl", (
-        {**base("memberships", f"membership-{i}"), "person": f"person-{i}",
-         "organization": f"org-{i % n_orgs}", "role": "member", "date": random_date(rng)}
-        for i in range(0, n_people, 2)))
+    def defendant(self, case: int) -> int:
+        return spread(f"defendant-{case}", self.n_people)
 
-    def cases() -> Iterator[dict]:
-        for i in range(n_cases):
-            yield {**base("cases", f"case-{i}"), "title": f"Prosecution {i}",
+    def excerpt(self) -> str:
+        return self.sentences[self.rng.randrange(SENTENCES)]
+
+    def base(self, table: str, rid: str) -> Record:
+        return {"table": table, "source": SOURCE_ID, "id": rid, "excerpt": self.excerpt()}
+
+    def offences(self) -> Iterator[Record]:
+        for o in OFFENCES:
+            yield {**self.base("offences", o), "name": o.replace("-", " ").capitalize()}
+
+    def organizations(self) -> Iterator[Record]:
+        for i in range(self.n_orgs):
+            yield {**self.base("organizations", f"org-{i}"), "name": f"Organization {i}",
+                   "short_name": f"O{i}", "kind": ORG_KINDS[i % len(ORG_KINDS)],
+                   **({"parent": f"org-{i % 10}"} if i >= 10 else {})}
+
+    def people(self) -> Iterator[Record]:
+        for i in range(self.n_people):
+            yield {**self.base("people", f"person-{i}"), "name": person_name(i),
+                   "aliases": [person_name(i).split()[2]] if i % 3 == 0 else [],
+                   "occupations": [OCCUPATIONS[i % len(OCCUPATIONS)]],
+                   "description": f"Synthetic person {i}"}
+
+    def memberships(self) -> Iterator[Record]:
+        for i in range(0, self.n_people, 2):
+            yield {**self.base("memberships", f"membership-{i}"), "person": f"person-{i}",
+                   "organization": f"org-{i % self.n_orgs}", "role": "member",
+                   "date": random_date(self.rng)}
+
+    def cases(self) -> Iterator[Record]:
+        for i in range(self.n_cases):
+            yield {**self.base("cases", f"case-{i}"), "title": f"Prosecution {i}",
                    "status": ("pretrial", "sentenced", "released", "pardoned")[i % 4],
-                   "defendants": [f"person-{defendant(i)}"]}
-    counts["cases"] = write_jsonl(out / "cases.jsonl", cases())
+                   "defendants": [f"person-{self.defendant(i)}"]}
 
-    def charges() -> Iterator[dict]:
-        for i in range(n_cases):
+    def charges(self) -> Iterator[Record]:
+        for i in range(self.n_cases):
             for k in range(1 + i % 2):
                 offence = OFFENCES[spread(f"offence-{i}-{k}", len(OFFENCES))]
-                yield {**base("charges", f"charge-{i}-{k}"), "case": f"case-{i}",
-                       "person": f"person-{defendant(i)}", "offence": offence,
+                yield {**self.base("charges", f"charge-{i}-{k}"), "case": f"case-{i}",
+                       "person": f"person-{self.defendant(i)}", "offence": offence,
                        "wording": f"bogus {offence.replace('-', ' ')} charges",
-                       "characterisation": "bogus", "date": random_date(rng),
+                       "characterisation": "bogus", "date": random_date(self.rng),
                        "outcome": "convicted"}
-    counts["charges"] = write_jsonl(out / "charges.jsonl", charges())
 
-    def sentences_() -> Iterator[dict]:
-        for i in range(n_cases):
+    def sentence_records(self) -> Iterator[Record]:
+        """A sentence for nine cases in ten; one in five replaced on appeal by another."""
+        for i in range(self.n_cases):
             if i % 10 == 9:
                 continue
-            first = {**base("sentences", f"sentence-{i}"), "case": f"case-{i}",
-                     "person": f"person-{defendant(i)}", "kind": "imprisonment",
-                     "term_months": 12 + i % 120, "date": random_date(rng),
-                     "court": f"org-{i % n_orgs}", "status": "serving"}
+            first = {**self.base("sentences", f"sentence-{i}"), "case": f"case-{i}",
+                     "person": f"person-{self.defendant(i)}", "kind": "imprisonment",
+                     "term_months": 12 + i % 120, "date": random_date(self.rng),
+                     "court": f"org-{i % self.n_orgs}", "status": "serving"}
             if i % 5 == 0:
                 first["status"] = "replaced"
                 yield first
-                yield {**base("sentences", f"sentence-{i}-b"), "case": f"case-{i}",
+                yield {**self.base("sentences", f"sentence-{i}-b"), "case": f"case-{i}",
                        "person": first["person"], "kind": "suspended",
-                       "term_months": {"min": 12, "max": 36}, "date": random_date(rng),
+                       "term_months": {"min": 12, "max": 36}, "date": random_date(self.rng),
                        "replaces": f"sentence-{i}", "change": "appeal", "status": "serving"}
             else:
                 yield first
-    counts["sentences"] = write_jsonl(out / "sentences.jsonl", sentences_())
 
-    def events() -> Iterator[dict]:
-        for i in range(scale):
-            record = {**base("events", f"event-{i}"), "kind": EVENT_KINDS[i % len(EVENT_KINDS)],
+    def events(self) -> Iterator[Record]:
+        rng = self.rng
+        for i in range(self.scale):
+            record = {**self.base("events", f"event-{i}"),
+                      "kind": EVENT_KINDS[i % len(EVENT_KINDS)],
                       "title": f"Event {i}", "date": random_date(rng),
-                      "participants": [{"person": f"person-{rng.randrange(n_people)}",
+                      "participants": [{"person": f"person-{rng.randrange(self.n_people)}",
                                         "role": "subject"},
-                                       {"organization": f"org-{rng.randrange(n_orgs)}",
+                                       {"organization": f"org-{rng.randrange(self.n_orgs)}",
                                         "role": ROLES[i % len(ROLES)]}]}
             if i % 3 == 0:
-                record["case"] = f"case-{i % n_cases}"
+                record["case"] = f"case-{i % self.n_cases}"
             if i % 10 == 0:
                 record["counts"] = [{"measure": "detained", "subject": "protesters",
                                      "value": 5 + i % 50, "qualifier": "at-least",
-                                     "excerpt": excerpt()}]
+                                     "excerpt": self.excerpt()}]
             yield record
-    counts["events"] = write_jsonl(out / "events.jsonl", events())
+
+
+def generate(scale: int, out: Path, seed: int = 42) -> dict[str, int]:
+    """Writes the data set into out (the source, a JSON Lines file per section, then
+    COMPLETE); the number of records of each section."""
+    out.mkdir(parents=True, exist_ok=True)
+    data = Synthetic(scale, write_source(out), random.Random(seed))
+    counts = {name: write_jsonl(out / f"{name}.jsonl", records())
+              for name, records in data.sections()}
     (out / COMPLETE).write_text(json.dumps(counts) + "\n", encoding="utf-8")
     return counts
 

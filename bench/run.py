@@ -27,6 +27,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
@@ -47,7 +48,7 @@ PEAK_WRAPPER = ("import resource, subprocess, sys; r = subprocess.run(sys.argv[1
                 "sys.exit(r.returncode)")
 
 
-def timed(command: list[str], **kwargs) -> tuple[float, float]:
+def timed(command: list[str], **kwargs: Any) -> tuple[float, float]:
     """Run a command; return (seconds, peak RSS of that command in MiB)."""
     start = time.perf_counter()
     done = subprocess.run([PYTHON, "-c", PEAK_WRAPPER, *command], capture_output=True,

@@ -32,7 +32,7 @@ def pytest_report_header(config: pytest.Config) -> str:
     return f"incidentdb test database: {BACKEND}"
 
 
-def pytest_terminal_summary(terminalreporter) -> None:  # noqa: ANN001 - pytest's reporter
+def pytest_terminal_summary(terminalreporter) -> None:
     # again at the end, where `pytest -q` (which hides the header) shows it too: CI greps it
     terminalreporter.write_line(f"incidentdb test database: {BACKEND}")
 
@@ -96,7 +96,7 @@ def migrated_db(empty_db: Database) -> Database:
 
 
 @pytest.fixture
-def engine(migrated_db: Database):  # noqa: ANN201
+def engine(migrated_db: Database):
     engine = make_engine(migrated_db.url)
     yield engine
     engine.dispose()
@@ -148,14 +148,14 @@ def accented_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
 
 
 @pytest.fixture(scope="session")
-def loaded_engine(loaded_db: Database):  # noqa: ANN201
+def loaded_engine(loaded_db: Database):
     engine = make_engine(loaded_db.url)
     yield engine
     engine.dispose()
 
 
 @pytest.fixture
-def session(loaded_engine):  # noqa: ANN001, ANN201
+def session(loaded_engine):
     from sqlalchemy.orm import Session
 
     with Session(loaded_engine) as session:
@@ -164,11 +164,11 @@ def session(loaded_engine):  # noqa: ANN001, ANN201
 
 
 @pytest.fixture
-def run():  # noqa: ANN201
+def run():
     """Invoke the CLI in-process: run(url, "person", "Yagublu") -> Result."""
     runner = CliRunner()
 
-    def invoke(url: str, *args: str, input: str | None = None):  # noqa: A002, ANN202
+    def invoke(url: str, *args: str, input: str | None = None):  # noqa: A002
         return runner.invoke(app, ["--db", url, *args], input=input)
 
     return invoke

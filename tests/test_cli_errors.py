@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from incidentdb.cli import clip_quoted
-from incidentdb.cli_query import MAX_LIMIT, TEXT_MAX_CHARACTERS, TEXT_MAX_WORDS
+from incidentdb.cli.app import clip_quoted
+from incidentdb.cli.options import MAX_LIMIT, TEXT_MAX_CHARACTERS, TEXT_MAX_WORDS
 
 FULL = "Error: cannot write the output: No space left on device"
 TIMEOUT = 60
@@ -29,7 +29,7 @@ def _cli(url: str, *args: str | bytes, stdout: int | None = subprocess.PIPE,
                           cwd=cwd)
 
 
-def _usage_error(result) -> str:  # noqa: ANN001 - typer's Result
+def _usage_error(result) -> str:
     """The error line of an in-process usage error (exit 2, no exception but SystemExit)."""
     assert result.exception is None or isinstance(result.exception, SystemExit), (
         result.exception)
@@ -109,7 +109,7 @@ TOO_LARGE = "99999999999999999999"
     (("events", "--limit", TOO_LARGE), f"Error: Invalid value for '--limit': {TOO_LARGE} is "
      f"out of range: from 0 to {MAX_LIMIT:,}"),
     (("search", "hunger", "--limit", TOO_LARGE), "Error: Invalid value for '--limit': "
-     f"{TOO_LARGE} is out of range: from 1 to 1,000"),
+     f"{TOO_LARGE} is out of range: from 0 to {MAX_LIMIT:,}"),
     (("people", "--limit", "١٠"), "Error: Invalid value for '--limit': '١٠' is not a whole "
      "number written in digits 0-9"),
     (("search", "hunger", "--limit", "١٠"), "Error: Invalid value for '--limit': '١٠' is not "

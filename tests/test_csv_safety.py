@@ -22,6 +22,7 @@ import subprocess
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -32,8 +33,8 @@ from incidentdb.db import make_engine
 from incidentdb.export import exportable_tables
 from incidentdb.loader import load_paths
 from incidentdb.models import Base
-from incidentdb.output import RAW_NOTE, csv_cell, write_machine
-from incidentdb.spreadsheet import neutralise, neutralise_rows, restore
+from incidentdb.output import RAW_NOTE, write_machine
+from incidentdb.spreadsheet import csv_cell, neutralise, neutralise_rows, restore
 
 from .conftest import Database
 
@@ -150,6 +151,19 @@ def test_numbers_stay_numbers_and_text_that_looks_like_one_is_prefixed():
     assert out.getvalue() == "t,n\n'@x,-3\n"
 
 
+def test_one_rule_for_every_cell():
+    """`csv_cell`: None empty, booleans true/false, dates ISO, a list one cell; text
+    neutralised unless raw (a list as a whole: its joined text is one cell)."""
+    assert [csv_cell(v) for v in (None, True, False, 0, date(2021, 3, 8))] == [
+        "", "true", "false", 0, "2021-03-08"]
+    assert csv_cell([None, "a", 3, True]) == "; a; 3; true"
+    assert csv_cell(["a", "\n=b"]) == "'a; \n=b" and csv_cell(["a", "\n=b"], raw=True) == "a; \n=b"
+    out = io.StringIO()
+    write_machine([{"b": True, "n": None, "d": date(2021, 3, 8)}, {"b": False}], "csv",
+                  ["b", "n", "d"], stream=out)
+    assert out.getvalue() == "b,n,d\ntrue,,2021-03-08\nfalse,,\n"
+
+
 def test_a_carriage_return_stays_in_its_cell():
     """Python < 3.13 quotes a cell holding a carriage return only when the line terminator
     holds one: unquoted, the cell split its row and `=1` began a line of its own."""
@@ -257,7 +271,7 @@ def form_database(tmp: Path, form: Form) -> Database:
 
 
 @pytest.fixture(scope="module", params=FORMS, ids=lambda f: f.name)
-def form_db(request, tmp_path_factory) -> Iterator[tuple[Form, Database]]:  # noqa: ANN001
+def form_db(request, tmp_path_factory) -> Iterator[tuple[Form, Database]]:
     form: Form = request.param
     database = form_database(tmp_path_factory.mktemp(f"form-{form.name}"), form)
     yield form, database

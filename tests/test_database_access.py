@@ -55,7 +55,7 @@ def _fill(command: tuple[str, ...], tmp: Path) -> list[str]:
     return [part.format(out=tmp / "out") for part in command]
 
 
-def _one_error_line(result) -> str:  # noqa: ANN001 - a CliRunner Result
+def _one_error_line(result) -> str:
     """The single line on stderr of a command that failed as a user error should."""
     assert isinstance(result.exception, SystemExit), result.exception
     assert result.exit_code != 0
@@ -208,7 +208,7 @@ def test_own_database_is_created_in_wal_mode(tmp_path, run):
 # --- read-only use --------------------------------------------------------------------
 
 
-def _read_only_forms(database) -> list[tuple[str, list[str]]]:  # noqa: ANN001
+def _read_only_forms(database) -> list[tuple[str, list[str]]]:
     forms = [(database.url, ["--read-only"])]
     if BACKEND == "sqlite":
         forms.append((f"sqlite:///file:{database.path}?mode=ro&uri=true", []))
@@ -282,7 +282,7 @@ def _python_for(user: str) -> list[str] | None:
 
 
 @pytest.fixture
-def read_only_folder():  # noqa: ANN201
+def read_only_folder():
     """A folder that the unprivileged user `nobody` may read but not write."""
     if BACKEND != "sqlite":
         pytest.skip("a SQLite file's folder")

@@ -4,6 +4,7 @@ FollowTheMoney entities, stdout, atomic files and the case_summary view."""
 from __future__ import annotations
 
 import csv
+import io
 import json
 import shutil
 import subprocess
@@ -24,7 +25,7 @@ from .conftest import ACCENTED_NAMES, DATA
 HYPERLINK = '=HYPERLINK("http://x")'
 
 
-def _database_counts(engine) -> dict[str, int]:  # noqa: ANN001
+def _database_counts(engine) -> dict[str, int]:
     with engine.connect() as conn:
         return {name: conn.execute(select(func.count()).select_from(table)).scalar_one()
                 for name, table in exportable_tables().items()}
@@ -49,7 +50,7 @@ def _entities(path: Path) -> list[dict]:
 
 
 @pytest.fixture(scope="module")
-def ftm_file(loaded_db, tmp_path_factory) -> Path:  # noqa: ANN001
+def ftm_file(loaded_db, tmp_path_factory) -> Path:
     from typer.testing import CliRunner
 
     from incidentdb.cli import app
@@ -62,7 +63,7 @@ def ftm_file(loaded_db, tmp_path_factory) -> Path:  # noqa: ANN001
 
 
 @pytest.fixture
-def hyperlink_db(migrated_db, engine, tmp_path):  # noqa: ANN001, ANN201
+def hyperlink_db(migrated_db, engine, tmp_path):
     """The bundled data with Tofig Yagublu renamed to a spreadsheet formula."""
     data = tmp_path / "data"
     shutil.copytree(DATA, data)
@@ -239,6 +240,26 @@ def test_export_writes_every_formula_form_neutralised(migrated_db, engine, tmp_p
     assert sum(exported[rid]["description"].startswith("'") for rid in ids) == 6
 
 
+# --- one CSV cell rule ---------------------------------------------------------------------
+
+
+def test_a_boolean_is_written_alike_by_a_query_command_and_by_export(loaded_db, run):
+    """One rule for a CSV cell (`spreadsheet.csv_cell`): a query command writes a boolean
+    as the export does (`true`/`false`, what the data package's boolean type reads)."""
+    query = run(loaded_db.url, "events", "--month", "2021-06", "--include-uncertain",
+                "--format", "csv")
+    assert query.exit_code == 0, query.output
+    uncertain = [row["uncertain"] for row in csv.DictReader(io.StringIO(query.stdout))]
+    exported = run(loaded_db.url, "export", "events", "--out", "-")
+    assert exported.exit_code == 0, exported.output
+    throughout = [row["date_throughout"]
+                  for row in csv.DictReader(io.StringIO(exported.stdout))]
+    assert set(uncertain) == set(throughout) == {"true", "false"}
+    assert (spreadsheet.CSV_TRUE, spreadsheet.CSV_FALSE) == ("true", "false")
+    assert [spreadsheet.csv_cell(value) for value in (True, False, None)] == [
+        "true", "false", ""]
+
+
 # --- non-ASCII text ----------------------------------------------------------------------
 
 
@@ -318,6 +339,34 @@ def test_ftm_ids_are_stable(ftm_file, loaded_db, run):
     assert result.stdout == ftm_file.read_text(encoding="utf-8")
 
 
+def test_every_table_with_an_ftm_schema_has_a_mapper_writing_that_schema(loaded_engine):
+    """A table declares its FtM schema (models); `export.MAPPERS` maps each such table,
+    and no other, to entities of that schema (or of one that extends it: PublicBody is an
+    Organization)."""
+    from followthemoney import model
+
+    from incidentdb.export.ftm.entity import provenance
+    from incidentdb.models import DECLARATIONS
+
+    declared = {d.name: d.ftm for d in DECLARATIONS if d.ftm}
+    assert set(export.MAPPERS) == set(declared)
+    with loaded_engine.connect() as conn:
+        sources = provenance(conn)
+        for table, mapper in export.MAPPERS.items():
+            schemata = {entity["schema"] for entity in mapper(conn, sources, None)}
+            assert schemata, table
+            assert all(model.get(s).is_a(declared[table]) for s in schemata), (table, schemata)
+
+
+def test_ftm_entities_are_written_table_by_table_in_the_mappers_order(ftm_file):
+    prefixes = {"organizations": ("incidentdb-org-",), "people": ("incidentdb-person-",),
+                "memberships": ("incidentdb-membership-",), "cases": ("incidentdb-case-",),
+                "case_defendants": ("incidentdb-party-",), "events": ("incidentdb-event-",)}
+    order = [next(t for t, p in prefixes.items() if entity["id"].startswith(p))
+             for entity in _entities(ftm_file)]
+    assert list(dict.fromkeys(order)) == list(export.MAPPERS) == list(prefixes)
+
+
 @pytest.mark.parametrize("edtf, start, end, expected", [
     ("2021-03-08", date(2021, 3, 8), date(2021, 3, 8), {"date": ["2021-03-08"]}),
     ("2021", date(2021, 1, 1), date(2021, 12, 31), {"date": ["2021"]}),
@@ -393,11 +442,73 @@ def test_export_into_a_file_is_refused(loaded_db, run, tmp_path):
     assert "not a folder" in result.stderr
 
 
+# --- the format registry -------------------------------------------------------------------
+
+
+def _function(name: str) -> object:
+    """A registry's "module.function" under incidentdb.export."""
+    from importlib import import_module
+
+    module, _, function = name.rpartition(".")
+    return getattr(import_module(f"incidentdb.export.{module}"), function)
+
+
+def test_every_registered_format_has_its_writer_and_its_help():
+    from incidentdb.export.formats import FORMATS, formats_help
+
+    assert list(FORMATS) == ["csv", "json", "ndjson", "ftm"]
+    for name, fmt in FORMATS.items():
+        assert fmt.name == name and fmt.help.startswith(name + " ") and fmt.help in formats_help()
+        assert callable(_function(fmt.writer)), name
+        assert bool(fmt.package) == bool(fmt.package_writer), name
+        if fmt.package:
+            assert callable(_function(fmt.package_writer)), name
+        assert bool(fmt.file) == fmt.whole_database, name
+    assert [name for name, fmt in FORMATS.items() if fmt.whole_database] == ["ftm"]
+    assert [name for name, fmt in FORMATS.items() if fmt.neutralised] == ["csv"]
+
+
+def test_the_cli_offers_the_registered_formats(run):
+    from incidentdb.cli.export import ExportFormat
+    from incidentdb.export.formats import FORMATS, formats_help
+
+    assert [member.value for member in ExportFormat] == list(FORMATS)
+    result = run("sqlite://", "export", "--help")
+    assert result.exit_code == 0, result.output
+    assert "<csv|json|ndjson|ftm>" in result.stdout
+    assert " ".join(formats_help().split()) in " ".join(result.stdout.split())
+
+
+def test_an_unknown_format_is_refused_by_the_library(loaded_engine, tmp_path):
+    with pytest.raises(export.ExportError, match="unknown format 'xml'; formats: csv, json, "
+                       "ndjson, ftm"):
+        export.export_tables(loaded_engine, tmp_path, "xml")
+    with pytest.raises(export.ExportError, match="the ftm format exports every table as "
+                       "entities: name no table"):
+        export.export_tables(loaded_engine, tmp_path, "ftm", ["people"])
+    with pytest.raises(export.ExportError, match="name the table to write"):
+        export.export_stream(loaded_engine, io.StringIO(), "csv")
+    assert not list(tmp_path.iterdir())
+
+
+def test_the_package_names_its_public_api_and_loads_it_on_use():
+    """`incidentdb.export` imports its modules on first use (the CLI reads the registry
+    without SQLAlchemy): every public name must still be there."""
+    for name in export.__all__:
+        assert getattr(export, name) is not None, name
+    with pytest.raises(AttributeError):
+        export.no_such_name  # noqa: B018
+    code = ("import sys, incidentdb.cli; "
+            "assert 'sqlalchemy' not in sys.modules, 'the CLI loaded SQLAlchemy'")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+
+
 # --- atomic files ------------------------------------------------------------------------
 
 
 def test_interrupted_export_leaves_no_partial_file(loaded_engine, tmp_path, monkeypatch):
-    monkeypatch.setattr(export, "BATCH_ROWS", 10)
+    monkeypatch.setattr("incidentdb.export.tables.BATCH_ROWS", 10)
 
     def interrupt(table: str, done: int, total: int) -> None:
         if table == "event_participants" and done >= 20:
@@ -425,7 +536,7 @@ def test_export_replaces_old_files_and_leaves_no_temporary_file(loaded_db, run, 
 
 
 def test_progress_is_reported_per_batch(loaded_engine, tmp_path, monkeypatch):
-    monkeypatch.setattr(export, "BATCH_ROWS", 50)
+    monkeypatch.setattr("incidentdb.export.tables.BATCH_ROWS", 50)
     seen: list[tuple[str, int, int]] = []
     export.export_tables(loaded_engine, tmp_path, "ndjson", ["event_participants"],
                          progress=lambda *args: seen.append(args))

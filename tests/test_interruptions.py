@@ -289,7 +289,7 @@ def _csv_rows(path: Path) -> int:
         return sum(1 for _ in csv.reader(handle)) - 1  # a cell may hold a newline
 
 
-def _interrupted_export(large_db, tmp_path: Path, sig: signal.Signals):  # noqa: ANN001, ANN202
+def _interrupted_export(large_db, tmp_path: Path, sig: signal.Signals):
     database, counts = large_db
     out = tmp_path / "export"
     export = _start(database.url, "export", "--format", "csv", "--out", str(out), cwd=tmp_path)

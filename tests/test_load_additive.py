@@ -61,7 +61,7 @@ def ids(url: str, table: str) -> set[str]:
     return found
 
 
-def assert_clean_exit(result, code: int = 0) -> None:  # noqa: ANN001 - a CliRunner Result
+def assert_clean_exit(result, code: int = 0) -> None:
     assert result.exception is None or isinstance(result.exception, SystemExit), (
         result.exception)
     assert result.exit_code == code, result.output

@@ -14,12 +14,12 @@ from incidentdb.cli import app
 from .conftest import ACCENTED_NAMES
 
 
-def as_json(result):  # noqa: ANN001, ANN201
+def as_json(result):
     assert result.exit_code == 0, result.output
     return json.loads(result.stdout)
 
 
-def as_csv(result) -> list[dict[str, str]]:  # noqa: ANN001
+def as_csv(result) -> list[dict[str, str]]:
     assert result.exit_code == 0, result.output
     return list(csv.DictReader(io.StringIO(result.stdout)))
 
@@ -387,12 +387,12 @@ def test_no_color_gives_no_colour_even_on_a_terminal(loaded_db, args, forced):
 # --- every command has help with an example ---------------------------------------------------
 
 
-def _commands(typer_app, prefix=()):  # noqa: ANN001, ANN202
+def _commands(typer_app, prefix=()):
     from typer.main import get_group
 
     group = get_group(typer_app)
 
-    def walk(command, path):  # noqa: ANN001, ANN202
+    def walk(command, path):
         subcommands = getattr(command, "commands", None)
         if subcommands:
             for name, sub in subcommands.items():

@@ -153,6 +153,21 @@ def _difference(call: tuple[str, ...], sqlite: tuple, postgres: tuple) -> str:
             f"  PostgreSQL: exit {postgres[0]}\n{postgres[1]}{postgres[2]}")
 
 
+# Commands that write, or whose output is not an answer to compare (exports are compared
+# by tests/test_export.py on each database).
+NOT_QUERIES = {"load", "check", "export", "db"}
+
+
+def test_every_query_command_is_compared(both: Both) -> None:
+    """A new query command must join the comparison: its name in `_calls`."""
+    import typer.main
+
+    group = typer.main.get_command(app)
+    commands = set(group.commands) - NOT_QUERIES  # type: ignore[attr-defined]
+    compared = {call[0] for call in _calls(both)} | {"search"}  # search: compared below
+    assert commands <= compared, f"not compared: {sorted(commands - compared)}"
+
+
 def test_every_query_command_answers_the_same(both: Both) -> None:
     calls = _calls(both)
     assert len(calls) > 300  # every person, organization and filter value; sample ids

@@ -40,7 +40,7 @@ def base_copy(tmp_path: Path) -> Path:
     return target
 
 
-def problems_of(engine, paths: list[Path], **options: bool) -> list[Problem]:  # noqa: ANN001
+def problems_of(engine, paths: list[Path], **options: bool) -> list[Problem]:
     with pytest.raises(LoadError) as caught:
         load_paths(engine, paths, **options)
     return caught.value.problems
@@ -74,7 +74,7 @@ def test_validate_paths_gives_every_row_of_every_record() -> None:
         "Aynur Mammadova", "Mammadova", "Tofiq Hasanov"]
 
 
-def test_without_paths_a_load_reads_the_bundled_data(engine) -> None:  # noqa: ANN001
+def test_without_paths_a_load_reads_the_bundled_data(engine) -> None:
     bundled = load_paths(engine, dry_run=True)
     named = load_paths(engine, [DATA], dry_run=True)
     assert bundled.files == 12 and bundled.records == named.records > 200
@@ -85,7 +85,7 @@ OFFENCE_LINE = ('{"table": "offences", "source": "examplestan-2021", "id": "offe
                 '"name": "Hooliganism", "excerpt": "hooliganism"}\n')
 
 
-def test_progress_is_told_every_5000_records_in_bytes_read(engine, base_copy) -> None:  # noqa: ANN001
+def test_progress_is_told_every_5000_records_in_bytes_read(engine, base_copy) -> None:
     """The bar counts bytes: every YAML file is read before the first JSON Lines record,
     and a JSON Lines file read to its end counts whole."""
     (base_copy / "bulk-1.jsonl").write_text("".join(OFFENCE_LINE % n for n in range(3000)),
@@ -104,7 +104,7 @@ def test_progress_is_told_every_5000_records_in_bytes_read(engine, base_copy) ->
 
 
 def test_sources_of_json_lines_files_are_known_before_any_yaml_record(engine, base_copy,
-                                                                     tmp_path) -> None:  # noqa: ANN001
+                                                                     tmp_path) -> None:
     """A YAML file may cite a source that only a JSON Lines file declares, and the other
     way round: every source is read before any other record."""
     source = {
@@ -129,21 +129,21 @@ def test_sources_of_json_lines_files_are_known_before_any_yaml_record(engine, ba
     assert owners == {"hooliganism": SOURCE, "unrest": SOURCE, "vandalism": "second-report"}
 
 
-def test_a_folder_without_data_files_is_one_problem(engine, tmp_path) -> None:  # noqa: ANN001
+def test_a_folder_without_data_files_is_one_problem(engine, tmp_path) -> None:
     (tmp_path / "empty").mkdir()
     expected = [Problem("(no path)", None, "no data files found")]
     assert validate_paths([tmp_path / "empty"]).problems == expected
     assert problems_of(engine, [tmp_path / "empty"]) == expected
 
 
-def test_a_missing_path_is_its_only_problem(engine, tmp_path) -> None:  # noqa: ANN001
+def test_a_missing_path_is_its_only_problem(engine, tmp_path) -> None:
     missing = tmp_path / "nowhere"
     assert problems_of(engine, [missing]) == [
         Problem(str(missing), None, "no such file or folder")]
 
 
 def test_problems_name_files_relative_to_the_current_folder(engine, base_copy, tmp_path,
-                                                             monkeypatch) -> None:  # noqa: ANN001
+                                                             monkeypatch) -> None:
     (base_copy / "extra.yaml").write_text(
         "source: examplestan-2021\npeople:\n  - id: tofiq-hasanov\n    name: Tofiq Hasanov\n"
         "    excerpt: Journalist Tofiq Hasanov\n", encoding="utf-8")
@@ -154,7 +154,7 @@ def test_problems_name_files_relative_to_the_current_folder(engine, base_copy, t
         "people", "tofiq-hasanov")]
 
 
-def test_the_report_says_whether_it_was_a_dry_run_and_a_prune(engine) -> None:  # noqa: ANN001
+def test_the_report_says_whether_it_was_a_dry_run_and_a_prune(engine) -> None:
     report = load_paths(engine, [BASE], dry_run=True, prune=True)
     assert (report.files, report.records, report.dry_run, report.prune) == (
         5, BASE_RECORDS, True, True)
@@ -164,7 +164,7 @@ def test_the_report_says_whether_it_was_a_dry_run_and_a_prune(engine) -> None:  
 
 
 def test_a_refused_record_is_not_reported_again_but_later_references_are(engine,
-                                                                         base_copy) -> None:  # noqa: ANN001
+                                                                         base_copy) -> None:
     people = base_copy / "people.yaml"
     people.write_text(people.read_text(encoding="utf-8").replace(
         "occupations: [party-member]", "occupations: [deputy-chairman]"), encoding="utf-8")
@@ -181,7 +181,7 @@ def test_a_refused_record_is_not_reported_again_but_later_references_are(engine,
     assert found[1].message.startswith("occupations item 'deputy-chairman' is not one of: ")
 
 
-def test_an_unreadable_file_hides_the_references_it_may_hold(engine, base_copy) -> None:  # noqa: ANN001
+def test_an_unreadable_file_hides_the_references_it_may_hold(engine, base_copy) -> None:
     """People.yaml cannot be read: the records naming its people are not reported."""
     people = base_copy / "people.yaml"
     people.write_text(people.read_text(encoding="utf-8").replace(
@@ -193,7 +193,7 @@ def test_an_unreadable_file_hides_the_references_it_may_hold(engine, base_copy) 
 
 
 def test_pruning_a_record_another_source_names_is_refused_at_commit(engine, migrated_db,
-                                                                    base_copy, tmp_path) -> None:  # noqa: ANN001
+                                                                    base_copy, tmp_path) -> None:
     """The other source is not loaded, so only the database's foreign keys can see it."""
     other = tmp_path / "other"
     other.mkdir()
@@ -225,7 +225,7 @@ def test_pruning_a_record_another_source_names_is_refused_at_commit(engine, migr
 
 
 def test_a_load_begins_as_a_writer_and_gives_up_after_the_lock_bound(
-        engine, migrated_db, monkeypatch) -> None:  # noqa: ANN001
+        engine, migrated_db, monkeypatch) -> None:
     """Another writer holds the lock: the load waits, then says so, and writes nothing."""
     from incidentdb.db import WRITER, DatabaseError, locked_message, make_engine
 

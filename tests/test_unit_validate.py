@@ -18,17 +18,19 @@ from typing import Any
 import pytest
 
 from incidentdb import validate
-from incidentdb.reading import LINE_KEY, RawRecord
-from incidentdb.sections import Field
-from incidentdb.validate import (
+from incidentdb.checks import (
+    KINDS,
     MAX_NUMBER,
     MAX_OCCURRENCES,
     MAX_TEXT,
-    Ambiguous,
     Invalid,
-    SourceText,
-    Validator,
+    check_value,
+    kind_of,
 )
+from incidentdb.models import DECLARATIONS
+from incidentdb.reading import LINE_KEY, RawRecord
+from incidentdb.sections import EVIDENCE_FIELDS, Field
+from incidentdb.validate import Ambiguous, SourceText, Validator
 
 SOURCES = Path(__file__).resolve().parent / "malformed" / "_base" / "sources"
 REPORT = (SOURCES / "report.txt").read_text(encoding="utf-8")
@@ -76,7 +78,7 @@ EDP = [i for i in range(len(REPORT)) if REPORT.startswith("EDP", i)]  # "(EDP)",
 
 
 def _value(spec: Field, value: Any, name: str = "f") -> Any:
-    return Validator()._value(spec, value, name, 2021)
+    return check_value(value, spec, name, 2021)
 
 
 @pytest.mark.parametrize(("kind", "value", "message"), [
@@ -243,15 +245,56 @@ def test_a_date_error_names_its_field() -> None:
 
 def test_a_date_phrase_means_the_sources_year() -> None:
     """`In January` is January of the source's events_year; text and edtf together agree."""
-    validator = Validator()
-    assert validator._value(Field("date"), "In January", "date", 2019) == {
+    assert check_value("In January", Field("date"), "date", 2019) == {
         "date_text": "In January", "date_edtf": "2019-01", "date_precision": "month",
         "date_start": datetime.date(2019, 1, 1), "date_end": datetime.date(2019, 1, 31),
         "date_throughout": False}
-    assert validator._value(Field("date"), {"text": "a year earlier", "edtf": "2020"}, "date",
-                            2021)["date_edtf"] == "2020"
-    assert validator._value(Field("date"), {"edtf": "2020-03"}, "date", 2021)["date_end"] == (
+    assert check_value({"text": "a year earlier", "edtf": "2020"}, Field("date"), "date",
+                       2021)["date_edtf"] == "2020"
+    assert check_value({"edtf": "2020-03"}, Field("date"), "date", 2021)["date_end"] == (
         datetime.date(2020, 3, 31))
+
+
+def test_every_kind_a_field_declares_has_a_checker() -> None:
+    """checks.KINDS holds a checker for every kind any Field declaration uses, and none
+    that no field uses: a kind without one would otherwise be a value never checked."""
+    declared = [spec for table in DECLARATIONS for spec in table.fields.values()]
+    declared += EVIDENCE_FIELDS.values()
+    kinds = {spec.kind for spec in declared}
+    assert {"participants", "counts", "occurrence", "term"} <= kinds  # every table was seen
+    assert kinds == set(KINDS)
+    assert all(kind_of(spec) is KINDS[spec.kind] for spec in declared)
+
+
+def test_a_kind_with_no_checker_is_an_error_not_a_pass_through() -> None:
+    with pytest.raises(LookupError) as refused:
+        _value(Field("colour"), "red")
+    assert str(refused.value) == "field kind 'colour' has no checker in checks.KINDS"
+    validator = _validator()
+    with pytest.raises(LookupError):
+        validator._record(RawRecord("people", {"x": "red"}, "d.yaml", 5),
+                          {"x": Field("colour")}, 2021)
+
+
+@pytest.mark.parametrize(("kind", "value", "row"), [
+    ("text", "a", {"f": "a"}),
+    ("ref", "p", {"f_id": "p"}),
+    ("term", 24, {"term_min_months": 24, "term_max_months": 24}),
+    ("qualified-count", 3, {"f": 3, "f_qualifier": "exact"}),
+    ("date", {"edtf": "2020"}, {"date_text": None, "date_edtf": "2020", "date_precision": "year",
+                                "date_start": datetime.date(2020, 1, 1),
+                                "date_end": datetime.date(2020, 12, 31),
+                                "date_throughout": False}),
+])
+def test_each_kind_puts_its_value_into_its_columns(kind: str, value: Any,
+                                                   row: dict[str, Any]) -> None:
+    validator = _validator()
+    record = RawRecord("people", {"f": value}, "d.yaml", 5)
+    assert validator._record(record, {"f": Field(kind)}, 2021) == row
+    column = Field(kind, column="other")
+    if kind in ("text", "ref"):  # a declared column replaces the field's own name
+        assert validator._record(RawRecord("people", {"f": value}, "d.yaml", 5),
+                                 {"f": column}, 2021) == {"other": value}
 
 
 # --- records -----------------------------------------------------------------------------

@@ -60,23 +60,23 @@ def other_source(tmp_path: Path) -> Path:
     return target
 
 
-def rows(engine, query: str) -> list[tuple]:  # noqa: ANN001
+def rows(engine, query: str) -> list[tuple]:
     with engine.connect() as conn:
         return [tuple(row) for row in conn.execute(text(query)).all()]
 
 
-def documents(engine, kind: str) -> list[tuple]:  # noqa: ANN001
+def documents(engine, kind: str) -> list[tuple]:
     return rows(engine, "SELECT record_id, title, body FROM search_entries "
                 f"WHERE kind = '{kind}' ORDER BY record_id")
 
 
-def problems_of(engine, paths: list[Path], **options: bool) -> list[Problem]:  # noqa: ANN001
+def problems_of(engine, paths: list[Path], **options: bool) -> list[Problem]:
     with pytest.raises(LoadError) as caught:
         load_paths(engine, paths, **options)
     return caught.value.problems
 
 
-def changes(report) -> dict[str, tuple[int, int, int]]:  # noqa: ANN001
+def changes(report) -> dict[str, tuple[int, int, int]]:
     """The tables a load changed: table -> (added, changed, removed)."""
     return {table: (c.added, c.changed, c.removed) for table, c in report.tables.items()
             if c.added or c.changed or c.removed}
@@ -91,7 +91,7 @@ def test_a_table_change_reads_added_changed_removed_in_that_order() -> None:
     assert (RecordList().count, RecordList().records) == (0, [])
 
 
-def test_a_first_load_adds_every_row(engine) -> None:  # noqa: ANN001
+def test_a_first_load_adds_every_row(engine) -> None:
     report = load_paths(engine, [BASE])
     assert changes(report) == {
         "sources": (1, 0, 0), "offences": (1, 0, 0), "people": (2, 0, 0),
@@ -108,7 +108,7 @@ def test_a_first_load_adds_every_row(engine) -> None:  # noqa: ANN001
     assert rows(engine, "SELECT published FROM sources") == [_dates(engine, "2022-01-10")]
 
 
-def test_a_record_without_a_date_is_not_throughout(engine) -> None:  # noqa: ANN001
+def test_a_record_without_a_date_is_not_throughout(engine) -> None:
     """`throughout` is set only by the word "throughout" in a date's phrase
     (docs/data-format.md): the undated membership of _base holds false, never NULL."""
     load_paths(engine, [BASE])
@@ -118,7 +118,7 @@ def test_a_record_without_a_date_is_not_throughout(engine) -> None:  # noqa: ANN
         (0,)]
 
 
-def _dates(engine, *values: str) -> tuple:  # noqa: ANN001
+def _dates(engine, *values: str) -> tuple:
     """Dates as the database driver returns them: text on SQLite, date objects elsewhere."""
     from datetime import date
 
@@ -131,7 +131,7 @@ def _dates(engine, *values: str) -> tuple:  # noqa: ANN001
 
 
 def test_an_edited_record_is_changed_and_its_search_document_replaced(engine,
-                                                                       base_copy) -> None:  # noqa: ANN001
+                                                                       base_copy) -> None:
     load_paths(engine, [base_copy])
     people = base_copy / "people.yaml"
     people.write_text(people.read_text(encoding="utf-8").replace(
@@ -147,7 +147,7 @@ def test_an_edited_record_is_changed_and_its_search_document_replaced(engine,
     assert load_paths(engine, [base_copy]).unchanged
 
 
-def test_an_edited_date_is_changed_and_stored_as_a_date(engine, base_copy) -> None:  # noqa: ANN001
+def test_an_edited_date_is_changed_and_stored_as_a_date(engine, base_copy) -> None:
     load_paths(engine, [base_copy])
     events = base_copy / "events.yaml"
     events.write_text(events.read_text(encoding="utf-8").replace(
@@ -160,7 +160,7 @@ def test_an_edited_date_is_changed_and_stored_as_a_date(engine, base_copy) -> No
     assert load_paths(engine, [base_copy]).unchanged
 
 
-def test_an_alias_that_becomes_the_name_changes_both_name_rows(engine, base_copy) -> None:  # noqa: ANN001
+def test_an_alias_that_becomes_the_name_changes_both_name_rows(engine, base_copy) -> None:
     """A person's names are keyed by (person, name): swapping the name and an alias keeps
     both keys and changes the kind of each, in place."""
     load_paths(engine, [base_copy])
@@ -228,7 +228,7 @@ def test_postgresql_copies_each_value_into_the_column_it_names() -> None:
         cursor.written.clear()
 
 
-def test_rows_of_many_batches_are_written_once_each(engine, base_copy, monkeypatch) -> None:  # noqa: ANN001
+def test_rows_of_many_batches_are_written_once_each(engine, base_copy, monkeypatch) -> None:
     """The batch size only bounds memory: with batches of one row the load is the same."""
     monkeypatch.setattr(writer, "BATCH", 1)
     first = load_paths(engine, [base_copy])
@@ -237,7 +237,7 @@ def test_rows_of_many_batches_are_written_once_each(engine, base_copy, monkeypat
 
 
 def test_an_id_repeated_in_another_batch_is_reported_not_written(engine, base_copy,
-                                                                  monkeypatch) -> None:  # noqa: ANN001
+                                                                  monkeypatch) -> None:
     """With batches of one row, the second Tofiq Hasanov meets the first in the database."""
     monkeypatch.setattr(writer, "BATCH", 1)
     (base_copy / "extra.yaml").write_text(
@@ -250,7 +250,7 @@ def test_an_id_repeated_in_another_batch_is_reported_not_written(engine, base_co
     assert rows(engine, "SELECT count(*) FROM people") == [(0,)]
 
 
-def test_a_repeated_source_is_reported_once(engine, base_copy) -> None:  # noqa: ANN001
+def test_a_repeated_source_is_reported_once(engine, base_copy) -> None:
     shutil.copy2(base_copy / "sources" / "report.yaml", base_copy / "sources" / "again.yaml")
     again = os.path.relpath(base_copy / "sources" / "again.yaml")
     assert problems_of(engine, [base_copy]) == [Problem(
@@ -262,7 +262,7 @@ def test_a_repeated_source_is_reported_once(engine, base_copy) -> None:  # noqa:
 
 
 def test_an_id_of_another_sources_record_is_refused_not_taken_over(engine, migrated_db,
-                                                                   other_source) -> None:  # noqa: ANN001
+                                                                   other_source) -> None:
     load_paths(engine, [BASE])
     before = digest(migrated_db.url)
     (other_source / "people.yaml").write_text(
@@ -295,7 +295,7 @@ def test_an_id_of_another_sources_record_is_refused_not_taken_over(engine, migra
 
 
 def test_a_source_may_update_its_own_record_while_another_source_is_loaded(
-        engine, base_copy, other_source) -> None:  # noqa: ANN001
+        engine, base_copy, other_source) -> None:
     load_paths(engine, [base_copy, other_source])
     people = base_copy / "people.yaml"
     people.write_text(people.read_text(encoding="utf-8").replace(
@@ -307,7 +307,7 @@ def test_a_source_may_update_its_own_record_while_another_source_is_loaded(
 # --- repeated ids --------------------------------------------------------------------------
 
 
-def test_every_repeat_of_an_id_names_the_first_definition(engine, base_copy) -> None:  # noqa: ANN001
+def test_every_repeat_of_an_id_names_the_first_definition(engine, base_copy) -> None:
     person = ("  - id: tofiq-hasanov\n    name: Tofiq Hasanov\n"
               "    excerpt: Journalist Tofiq Hasanov\n")
     (base_copy / "extra.yaml").write_text(
@@ -330,7 +330,7 @@ GONE = [("offences", "hooliganism"), ("cases", "mammadova-case"),
 
 
 def test_records_no_longer_in_the_files_are_kept_and_listed_in_table_order(
-        engine, migrated_db, base_copy) -> None:  # noqa: ANN001
+        engine, migrated_db, base_copy) -> None:
     load_paths(engine, [base_copy])
     before = digest(migrated_db.url)
     (base_copy / "cases.yaml").unlink()
@@ -343,7 +343,7 @@ def test_records_no_longer_in_the_files_are_kept_and_listed_in_table_order(
 
 
 def test_prune_removes_records_their_parts_and_their_search_documents(engine,
-                                                                      base_copy) -> None:  # noqa: ANN001
+                                                                      base_copy) -> None:
     load_paths(engine, [base_copy])
     (base_copy / "cases.yaml").unlink()
     (base_copy / "events.yaml").unlink()
@@ -364,7 +364,7 @@ def test_prune_removes_records_their_parts_and_their_search_documents(engine,
     assert load_paths(engine, [base_copy], prune=True).unchanged
 
 
-def test_a_kept_count_is_exact_and_the_list_stops_at_1000(engine, base_copy, tmp_path) -> None:  # noqa: ANN001
+def test_a_kept_count_is_exact_and_the_list_stops_at_1000(engine, base_copy, tmp_path) -> None:
     bulk = tmp_path / "bulk"
     bulk.mkdir()
     (bulk / "offences.jsonl").write_text("".join(OFFENCE_LINE % n for n in range(1001)),
@@ -384,7 +384,7 @@ BASE_ROWS = 22  # rows of every table that _base's 12 records make (see test_a_f
 @pytest.mark.parametrize("offences", [writer.STATISTICS_AFTER - BASE_ROWS - 1,
                                       writer.STATISTICS_AFTER - BASE_ROWS])
 def test_statistics_are_renewed_on_postgresql_from_10000_changed_rows(engine, base_copy,
-                                                                      offences: int) -> None:  # noqa: ANN001
+                                                                      offences: int) -> None:
     """PostgreSQL plans a freshly loaded table as tiny until ANALYZE; SQLite plans from its
     indexes alone, so it is never analysed (no sqlite_stat1 table)."""
     (base_copy / "bulk.jsonl").write_text(
@@ -400,7 +400,7 @@ def test_statistics_are_renewed_on_postgresql_from_10000_changed_rows(engine, ba
         assert analysed == [(BASE_ROWS + offences >= 10_000,)]
 
 
-def test_changed_and_removed_rows_count_towards_renewing_statistics(engine, base_copy) -> None:  # noqa: ANN001
+def test_changed_and_removed_rows_count_towards_renewing_statistics(engine, base_copy) -> None:
     """10,000 rows changed, then 10,000 removed: each load is large enough on its own."""
     bulk = base_copy / "bulk.jsonl"
     bulk.write_text("".join(OFFENCE_LINE % n for n in range(10_000)), encoding="utf-8")

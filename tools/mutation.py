@@ -42,6 +42,8 @@ MODULES: dict[str, list[str]] = {
     "spreadsheet": ["test_csv_safety.py", "test_export.py", "test_unit_spreadsheet.py"],
     "validate": ["test_malformed.py", "test_loader.py", "test_exact_values.py",
                  "test_load_additive.py", "test_unit_validate.py"],
+    # the value checks of each field kind (the registry validate uses)
+    "checks": ["test_malformed.py", "test_exact_values.py", "test_unit_validate.py"],
     "reading": ["test_malformed.py", "test_loader.py", "test_load_additive.py",
                 "test_unit_reading.py"],
     "loader": ["test_loader.py", "test_load_additive.py", "test_malformed.py",

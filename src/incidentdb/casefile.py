@@ -8,6 +8,7 @@ changes to them, and a dated timeline, each line with the id of its evidence
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -27,14 +28,13 @@ from incidentdb.models import (
     Sentence,
 )
 from incidentdb.queries import (
-    _participant_names,
     cases_of_person,
     events_of_person,
+    participant_names,
     person_names,
     term_label,
 )
-
-Row = dict[str, Any]
+from incidentdb.shapes import Row
 
 
 def _date(record: Any) -> dict[str, Any]:
@@ -42,7 +42,9 @@ def _date(record: Any) -> dict[str, Any]:
 
 
 def person_file(session: Session, person_id: str) -> Row:
-    person = session.get(Person, person_id)
+    """Everything about one person: names, memberships, cases (charges, sentences), and
+    the events they took part in or that belong to their cases, in date order."""
+    person = session.get_one(Person, person_id)
     occupations = list(session.scalars(select(PersonOccupation.occupation)
                                        .where(PersonOccupation.person_id == person_id)
                                        .order_by(PersonOccupation.occupation)))
@@ -54,6 +56,20 @@ def person_file(session: Session, person_id: str) -> Row:
         .join(Organization, Membership.organization_id == Organization.id)
         .where(Membership.person_id == person_id).order_by(Organization.name))]
     case_ids = list(session.scalars(cases_of_person(person_id)))
+    return {
+        "id": person.id, "name": person.name, "names": person_names(session, person_id),
+        "description": person.description or "", "occupations": occupations,
+        "gender": person.gender or "", "nationality": person.nationality or "",
+        "evidence": person.id,
+        "memberships": memberships,
+        "cases": _cases(session, person_id, case_ids),
+        "timeline": _timeline(session, person_id, case_ids),
+    }
+
+
+def _cases(session: Session, person_id: str, case_ids: list[str]) -> list[Row]:
+    """The person's cases, earliest first, each with the charges that name them (or no
+    one) and their sentences, changes after what they changed."""
     cases = {c.id: c for c in session.scalars(select(Case).where(Case.id.in_(case_ids)))}
     charges = session.execute(
         select(Charge, Offence.name).join(Offence, Charge.offence_id == Offence.id)
@@ -66,45 +82,40 @@ def person_file(session: Session, person_id: str) -> Row:
     order = {s.id: (_replacement_depth(s, sentences), s.date_start or date.min) for s in sentences}
     sentences.sort(key=lambda s: order[s.id])
     court_ids = {s.court_id for s in sentences if s.court_id}
-    courts = dict(session.execute(select(Organization.id, Organization.name)
-                                  .where(Organization.id.in_(court_ids))).all())
-    case_rows = []
-    for case_id in sorted(cases, key=lambda c: _first_date(c, charges, sentences)):
-        case = cases[case_id]
-        case_rows.append({
-            "id": case.id, "title": case.title, "status": case.status,
-            "charges": [{
-                "id": ch.id, "offence": offence, "wording": ch.wording,
-                "characterisation": ch.characterisation or "", "outcome": ch.outcome or "",
-                "named": ch.person_id is not None, **_date(ch),
-            } for ch, offence in charges if ch.case_id == case_id],
-            "sentences": [{
-                "id": s.id, "kind": s.kind,
-                "term": term_label(s.kind, s.term_min_months, s.term_max_months),
-                "term_min_months": s.term_min_months, "term_max_months": s.term_max_months,
-                "court": courts.get(s.court_id, "") if s.court_id else "",
-                "replaces": s.replaces_id or "", "change": s.change or "",
-                "status": s.status or "", **_date(s),
-            } for s in sentences if s.case_id == case_id],
-        })
+    courts = {org_id: name for org_id, name in session.execute(
+        select(Organization.id, Organization.name).where(Organization.id.in_(court_ids)))}
+    return [{
+        "id": case.id, "title": case.title, "status": case.status,
+        "charges": [{
+            "id": ch.id, "offence": offence, "wording": ch.wording,
+            "characterisation": ch.characterisation or "", "outcome": ch.outcome or "",
+            "named": ch.person_id is not None, **_date(ch),
+        } for ch, offence in charges if ch.case_id == case.id],
+        "sentences": [{
+            "id": s.id, "kind": s.kind,
+            "term": term_label(s.kind, s.term_min_months, s.term_max_months),
+            "term_min_months": s.term_min_months, "term_max_months": s.term_max_months,
+            "court": courts.get(s.court_id, "") if s.court_id else "",
+            "replaces": s.replaces_id or "", "change": s.change or "",
+            "status": s.status or "", **_date(s),
+        } for s in sentences if s.case_id == case.id],
+    } for case in (cases[case_id] for case_id in sorted(
+        cases, key=lambda c: _first_date(c, charges, sentences)))]
+
+
+def _timeline(session: Session, person_id: str, case_ids: list[str]) -> list[Row]:
+    """The events the person took part in or that belong to their cases, in date order,
+    with the person's role in each."""
     events = list(session.scalars(
         select(Event).where(Event.id.in_(events_of_person(person_id, case_ids)))
         .order_by(Event.date_start.nulls_last(), Event.date_end.nulls_last(), Event.id)))
-    roles = {}
+    roles: dict[str, str] = {}
     for event_id, role in session.execute(
             select(EventParticipant.event_id, EventParticipant.role)
             .where(EventParticipant.person_id == person_id)):
         roles.setdefault(event_id, role)
-    return {
-        "id": person.id, "name": person.name, "names": person_names(session, person_id),
-        "description": person.description or "", "occupations": occupations,
-        "gender": person.gender or "", "nationality": person.nationality or "",
-        "evidence": person.id,
-        "memberships": memberships,
-        "cases": case_rows,
-        "timeline": [{**_date(e), "id": e.id, "kind": e.kind, "title": e.title,
-                      "role": roles.get(e.id, ""), "evidence": e.id} for e in events],
-    }
+    return [{**_date(e), "id": e.id, "kind": e.kind, "title": e.title,
+             "role": roles.get(e.id, ""), "evidence": e.id} for e in events]
 
 
 def _replacement_depth(sentence: Sentence, sentences: list[Sentence]) -> int:
@@ -118,14 +129,14 @@ def _replacement_depth(sentence: Sentence, sentences: list[Sentence]) -> int:
     return depth
 
 
-def _first_date(case_id: str, charges: list, sentences: list[Sentence]) -> str:
+def _first_date(case_id: str, charges: Sequence[Any], sentences: list[Sentence]) -> str:
     dates = [str(s.date_start) for s in sentences if s.case_id == case_id and s.date_start]
     dates += [str(c.date_start) for c, _ in charges if c.case_id == case_id and c.date_start]
     return min(dates, default="9999") + case_id
 
 
 def organization_file(session: Session, org_id: str) -> Row:
-    org = session.get(Organization, org_id)
+    org = session.get_one(Organization, org_id)
     parent = session.get(Organization, org.parent_id) if org.parent_id else None
     children = session.scalars(select(Organization.name).where(Organization.parent_id == org_id)
                                .order_by(Organization.name))
@@ -138,7 +149,7 @@ def organization_file(session: Session, org_id: str) -> Row:
         .join(EventParticipant, EventParticipant.event_id == Event.id)
         .where(EventParticipant.organization_id == org_id)
         .order_by(Event.date_start.nulls_last(), Event.id)).all()
-    who = _participant_names(session, [e.id for e, _ in events])
+    who = participant_names(session, [e.id for e, _ in events])
     return {
         "id": org.id, "name": org.name, "short_name": org.short_name or "", "kind": org.kind,
         "parent": parent.name if parent else "", "parts": list(children),

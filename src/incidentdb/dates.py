@@ -17,6 +17,8 @@ import re
 from dataclasses import dataclass
 from datetime import MAXYEAR, date
 
+from incidentdb.errors import IncidentdbError
+
 PRECISIONS = ("day", "month", "part-of-year", "year", "interval")
 
 MONTHS = {name.lower(): number for number, name in enumerate(calendar.month_name) if name}
@@ -29,7 +31,7 @@ SUB_YEAR = {
 }
 
 
-class DateError(ValueError):
+class DateError(IncidentdbError, ValueError):
     """A date that cannot be, or a phrase that does not match its EDTF form."""
 
 

@@ -18,10 +18,12 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, unquote
+
+from incidentdb.errors import IncidentdbError
 
 if TYPE_CHECKING:  # SQLAlchemy is imported lazily: `--help` must not pay for it
     from sqlalchemy.engine import URL, Connection, Engine
@@ -40,7 +42,7 @@ DEFAULT_LOCK_TIMEOUT = 30.0
 WRITER = "incidentdb_writer"
 
 
-class DatabaseError(Exception):
+class DatabaseError(IncidentdbError):
     """A problem with the database a user can fix: wrong URL, old schema, empty."""
 
 
@@ -248,7 +250,7 @@ def make_engine(url: str | None = None, *, read_only: bool = False) -> Engine:
     return engine
 
 
-def _sqlite_connect(timeout: float):  # noqa: ANN202 - a connect listener
+def _sqlite_connect(timeout: float) -> Callable[..., None]:  # a connect listener
     def on_connect(dbapi_connection: Any, _record: Any) -> None:
         # Let SQLAlchemy, not the sqlite3 module, say when a transaction begins (see
         # _sqlite_begin): then DDL and PRAGMAs inside a transaction are part of it.
@@ -263,7 +265,7 @@ def _sqlite_connect(timeout: float):  # noqa: ANN202 - a connect listener
     return on_connect
 
 
-def _sqlite_begin(timeout: float):  # noqa: ANN202 - a begin listener
+def _sqlite_begin(timeout: float) -> Callable[..., None]:  # a begin listener
     def on_begin(conn: Connection) -> None:
         from sqlalchemy.exc import OperationalError
 
@@ -290,7 +292,7 @@ def _postgresql_read_only(dbapi_connection: Any, _record: Any) -> None:
     dbapi_connection.commit()
 
 
-def _postgresql_begin(timeout: float):  # noqa: ANN202 - a begin listener
+def _postgresql_begin(timeout: float) -> Callable[..., None]:  # a begin listener
     def on_begin(conn: Connection) -> None:
         from sqlalchemy.exc import OperationalError
 

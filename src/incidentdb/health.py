@@ -15,21 +15,14 @@ from sqlalchemy.orm import Session, aliased
 
 from incidentdb.bundle import bundled_path
 from incidentdb.models import (
+    DECLARATIONS,
     Base,
-    Case,
-    CaseDefendant,
     Charge,
-    Event,
-    EventParticipant,
-    Membership,
-    Offence,
-    Organization,
-    Person,
+    Declaration,
     Sentence,
     Source,
+    declaration,
 )
-
-EVIDENCED = [t for t in Base.metadata.sorted_tables if "excerpt" in t.c]
 
 
 @dataclass
@@ -52,7 +45,7 @@ def data_health(session: Session) -> Health:
 
 def _missing_evidence(session: Session) -> list[str]:
     out = []
-    for table in EVIDENCED:
+    for table in evidenced():
         query = select(table.c.id).where(or_(
             table.c.excerpt.is_(None), table.c.excerpt == "", table.c.excerpt_start.is_(None)))
         out += [f"{table.name} {rid!r}: no evidence excerpt" for rid in session.scalars(query)]
@@ -95,7 +88,7 @@ def _excerpts_not_in_source(session: Session) -> list[str]:
         texts[source.id], finding = source_text(source)
         if finding:
             out.append(finding)
-    for table in EVIDENCED:
+    for table in evidenced():
         query = select(table.c.id, table.c.source_id, table.c.excerpt, table.c.excerpt_start,
                        table.c.excerpt_end).order_by(table.c.id)
         for rid, sid, excerpt, start, end in session.execute(query):
@@ -126,31 +119,29 @@ def _dates_out_of_order(session: Session) -> list[str]:
 
 
 def _orphans(session: Session) -> list[str]:
+    """Records nothing links to: each table that declares what links its records
+    (`used_by`) reports those none of the references points to (`unlinked`)."""
     out = []
-    person_used = or_(
-        exists().where(Membership.person_id == Person.id),
-        exists().where(CaseDefendant.person_id == Person.id),
-        exists().where(Charge.person_id == Person.id),
-        exists().where(Sentence.person_id == Person.id),
-        exists().where(EventParticipant.person_id == Person.id),
-    )
-    out += [f"person {p!r} is linked to nothing" for p in
-            session.scalars(select(Person.id).where(~person_used))]
-    parent = aliased(Organization)
-    org_used = or_(
-        exists().where(Membership.organization_id == Organization.id),
-        exists().where(EventParticipant.organization_id == Organization.id),
-        exists().where(Sentence.court_id == Organization.id),
-        exists().where(parent.parent_id == Organization.id),
-    )
-    out += [f"organization {o!r} is linked to nothing" for o in
-            session.scalars(select(Organization.id).where(~org_used))]
-    case_used = or_(exists().where(Charge.case_id == Case.id),
-                    exists().where(Event.case_id == Case.id),
-                    exists().where(Sentence.case_id == Case.id))
-    out += [f"case {c!r} has no charges, sentences or events" for c in
-            session.scalars(select(Case.id).where(~case_used))]
-    offence_used = exists().where(Charge.offence_id == Offence.id)
-    out += [f"offence {o!r} is used by no charge" for o in
-            session.scalars(select(Offence.id).where(~offence_used))]
+    for declared in DECLARATIONS:
+        if not declared.unlinked:
+            continue
+        table = declared.table
+        query = select(table.c.id).where(~or_(*_links(declared))).order_by(table.c.id)
+        out += [f"{declared.singular} {rid!r} {declared.unlinked}"
+                for rid in session.scalars(query)]
     return out
+
+
+def _links(declared: Declaration) -> list:
+    """A condition per reference declared in `used_by`: some row points to the record."""
+    conditions = []
+    for reference in declared.used_by:
+        table_name, column = reference.split(".")
+        referring = Base.metadata.tables[table_name].alias()  # may be the table itself
+        conditions.append(exists().where(referring.c[column] == declared.table.c.id))
+    return conditions
+
+
+def evidenced() -> list:
+    """The tables whose records carry evidence (a source and an excerpt), parents first."""
+    return [t for t in Base.metadata.sorted_tables if declaration(t.name).evidence]

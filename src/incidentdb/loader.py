@@ -28,22 +28,24 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from incidentdb.bundle import bundled_path
+from incidentdb.errors import IncidentdbError
+from incidentdb.models import declaration
 from incidentdb.reading import Problem, RawRecord, find_data_files, is_json_lines, read_file
 from incidentdb.sections import singular
+from incidentdb.shapes import Progress
 from incidentdb.validate import Validator
-from incidentdb.writer import OWNER, LoadWriter, RecordList, TableChange
+from incidentdb.writer import LoadWriter, RecordList, TableChange
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
-Progress = Callable[[str, int, int], None]
 Sink = Callable[[str, dict[str, Any], int, int], None]  # table, row, file number, line
 
 __all__ = ["LoadError", "LoadReport", "RecordList", "TableChange", "load_paths",
            "validate_paths"]
 
 
-class LoadError(Exception):
+class LoadError(IncidentdbError):
     """The input has problems; nothing was written.
 
     `unread` names what the given folders hold that was not read, as on success: a
@@ -55,6 +57,16 @@ class LoadError(Exception):
         super().__init__(f"{len(problems)} problem(s)")
         self.problems = problems
         self.unread = unread or []
+
+    def lines(self) -> list[str]:
+        """The files not read, every problem (file:line: record: what), and the count."""
+        return [*unread_warnings(self.unread), *map(str, self.problems),
+                f"{len(self.problems)} problem(s); nothing was loaded."]
+
+
+def unread_warnings(unread: list[tuple[str, str]]) -> list[str]:
+    """A warning line for each file or folder a load did not read."""
+    return [f"Warning: {shown} is {why} and was not read" for shown, why in unread]
 
 
 @dataclass
@@ -207,7 +219,7 @@ def load_paths(engine: Engine, paths: list[Path] | None = None, *, dry_run: bool
         transaction = conn.begin()
         try:
             writer = LoadWriter(conn, lambda table, number, line, rid, message: reading.problem(
-                number, line, message, OWNER.get(table, (table,))[0], rid))
+                number, line, message, declaration(table).reported_as, rid))
             reading.run(writer.add)
             writer.flush()
             _check_whole_load(reading, writer, prune)
@@ -246,7 +258,7 @@ def _check_whole_load(reading: _Reading, writer: LoadWriter, prune: bool) -> Non
         if (parent, target) in validator.refused:
             continue  # the refused record was reported already
         reading.problem(number, line, f"{singular(parent)} {target!r} does not exist",
-                        OWNER.get(table, (table,))[0], record_id)
+                        declaration(table).reported_as, record_id)
 
 
 def _sorted(problems: list[Problem]) -> list[Problem]:

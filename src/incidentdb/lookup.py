@@ -16,16 +16,22 @@ from typing import Any
 from sqlalchemy import and_, distinct, or_, select
 from sqlalchemy.orm import Session
 
+from incidentdb.errors import IncidentdbError
 from incidentdb.models import Organization, Person, PersonName
 from incidentdb.names import fold
 
 
-class LookupFailed(Exception):
+class LookupFailed(IncidentdbError):
     """No record, or several, match the user's text; `candidates` says which."""
 
     def __init__(self, message: str, candidates: list[tuple[str, str]] | None = None) -> None:
         super().__init__(message)
         self.candidates = candidates or []
+
+    def lines(self) -> list[str]:
+        """The error, then each candidate: its name and, to copy, its id."""
+        return [*super().lines(), *(f"  {name}  ({record_id})"
+                                    for record_id, name in self.candidates)]
 
 
 @dataclass(frozen=True)
@@ -58,7 +64,8 @@ def find_person(session: Session, text: str) -> Found:
             return _person(session, whole_words[0])
     if not exact:
         raise LookupFailed(f"no person matches {text!r}" + _suggest(session, key))
-    names = dict(session.execute(select(Person.id, Person.name).where(Person.id.in_(exact))).all())
+    names = {pid: name for pid, name in session.execute(
+        select(Person.id, Person.name).where(Person.id.in_(exact)))}
     candidates = sorted((pid, names[pid]) for pid in exact)
     raise LookupFailed(f"{text!r} matches {len(candidates)} people; be more precise",
                        candidates)
@@ -71,7 +78,7 @@ def _has_word_starting(token: str) -> Any:
 
 
 def _person(session: Session, person_id: str) -> Found:
-    return Found(person_id, session.get(Person, person_id).name)
+    return Found(person_id, session.get_one(Person, person_id).name)
 
 
 def _suggest(session: Session, key: str) -> str:

@@ -25,10 +25,11 @@ from incidentdb.db import (
 )
 
 if TYPE_CHECKING:
+    from alembic.config import Config
     from sqlalchemy.engine import Engine
 
 
-def _config(url: str | None, *, read_only: bool = False):  # noqa: ANN202 - alembic Config
+def _config(url: str | None, *, read_only: bool = False) -> Config:
     from alembic.config import Config
 
     ini = bundled_path("alembic.ini")
@@ -112,7 +113,10 @@ def _current(engine: Engine) -> str | None:
 def head() -> str:
     from alembic.script import ScriptDirectory
 
-    return ScriptDirectory.from_config(_config(None)).get_current_head()
+    current = ScriptDirectory.from_config(_config(None)).get_current_head()
+    if current is None:  # only a tree of migrations with no revision has no head
+        raise DatabaseError("the migrations hold no revision")
+    return current
 
 
 def revisions() -> list[str]:

@@ -6,6 +6,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from incidentdb.spreadsheet import csv_cell
+
 PROGRESS_MIN_ITEMS = 20_000
 
 
@@ -45,18 +47,13 @@ def progress_reporter() -> Iterator[Any]:
 
 # --- answers -----------------------------------------------------------------------------
 
-FORMATS = ("table", "csv", "json", "ndjson")
 
-
-def _plain(value: Any) -> Any:
-    """A value as CSV and tables show it: lists joined, None empty, dates ISO."""
-    if value is None:
-        return ""
-    if isinstance(value, list):
-        return "; ".join(str(_plain(v)) for v in value)
+def _shown(value: Any) -> Any:
+    """A value as a table shows it: its CSV cell as it is stored (`spreadsheet.csv_cell`,
+    raw), except that a boolean is "yes" or nothing, which reads better in a table."""
     if isinstance(value, bool):
         return "yes" if value else ""
-    return value if isinstance(value, (int, float)) else str(value)
+    return csv_cell(value, raw=True)
 
 
 def _json_default(value: Any) -> Any:
@@ -75,22 +72,13 @@ RAW_NOTE = ("Note: --raw: CSV cells are written as they are, without neutralisin
             "spreadsheet formulas (=, +, -, @).")
 
 
-def csv_cell(value: Any, raw: bool = False) -> Any:
-    """A value as a CSV cell: plain (`_plain`), and text a spreadsheet could run as a
-    formula neutralised by the rule every CSV of incidentdb follows, unless raw.
-    Numbers stay numbers: they are not text and no spreadsheet runs them."""
-    from incidentdb.spreadsheet import neutralise
-
-    cell = _plain(value)
-    return cell if raw or not isinstance(cell, str) else neutralise(cell)
-
-
 def write_machine(rows: list[dict[str, Any]], fmt: str, columns: list[str] | None = None,
                   stream: Any = None, raw: bool = False) -> None:
     """csv, json or ndjson to stdout, without Rich: stable for scripts.
 
-    CSV cells go through `csv_cell` (formula-safe) unless raw, which is said once on
-    stderr: a user who opens the file in a spreadsheet should know it is not safe.
+    CSV cells follow the rule of every CSV of incidentdb (`spreadsheet.csv_cell`:
+    formula-safe unless raw, which is said once on stderr: a user who opens the file in
+    a spreadsheet should know it is not safe).
     """
     import csv
     import json
@@ -152,7 +140,7 @@ def rich_table(rows: list[dict[str, Any]], columns: list[str], title: str | None
         ratio = None if column in ID_COLUMNS else 1
         table.add_column(column.replace("_", " "), overflow="fold", ratio=ratio)
     for row in rows:
-        table.add_row(*(_escape(_plain(row.get(c))) for c in columns))
+        table.add_row(*(_escape(_shown(row.get(c))) for c in columns))
     return table
 
 

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from incidentdb.dates import month_bounds
 from incidentdb.models import (
+    DECLARATIONS,
     Base,
     Case,
     CaseDefendant,
@@ -33,9 +34,7 @@ from incidentdb.models import (
     Source,
 )
 from incidentdb.search import titles_matching
-
-Row = dict[str, Any]
-
+from incidentdb.shapes import Row
 
 # --- formatting shared by all answers ------------------------------------------------------
 
@@ -297,7 +296,7 @@ def list_events(session: Session, *, start: date | None = None, end: date | None
         query = query.order_by(Event.date_start.nulls_last(), Event.date_end.nulls_last(),
                                Event.id)
     events = list(session.scalars(query.limit(limit)))
-    who = _participant_names(session, [e.id for e in events])
+    who = participant_names(session, [e.id for e in events])
     rows = []
     for event in events:
         certain = bool(event.date_start and event.date_end
@@ -312,7 +311,9 @@ def list_events(session: Session, *, start: date | None = None, end: date | None
     return rows
 
 
-def _participant_names(session: Session, event_ids: list[str]) -> dict[str, list[str]]:
+def participant_names(session: Session, event_ids: list[str]) -> dict[str, list[str]]:
+    """Per event, the names of those who took part: people, organizations (by short
+    name), unnamed groups (by their description), in the order they were recorded."""
     name = func.coalesce(Person.name, Organization.short_name, Organization.name,
                          EventParticipant.group_description)
     query = (select(EventParticipant.event_id, name)
@@ -385,19 +386,17 @@ def stats(session: Session) -> dict[str, list[Row]]:
     return {"tables": tables, "event kinds": kinds, "offences": offences, "months": months}
 
 
-EVIDENCED = [m for m in Base.registry.mappers if "excerpt" in m.columns]
-
-
 def cite(session: Session, record_id: str) -> list[Row]:
     """The evidence of every record with this id (ids are unique per table, not overall)."""
     out = []
-    for mapper in sorted(EVIDENCED, key=lambda m: m.local_table.name):
-        cls = mapper.class_
-        record = session.get(cls, record_id)
+    for declared in sorted(DECLARATIONS, key=lambda d: d.name):
+        if not declared.evidence:
+            continue
+        record: Any = session.get(declared.model, record_id)
         if record is None:
             continue
-        source = session.get(Source, record.source_id)
-        out.append({"table": mapper.local_table.name, "id": record_id,
+        source = session.get_one(Source, record.source_id)
+        out.append({"table": declared.name, "id": record_id,
                     "source": source.title, "publisher": source.publisher,
                     "url": source.url or "", "excerpt": record.excerpt,
                     "start": record.excerpt_start, "end": record.excerpt_end})

@@ -6,6 +6,7 @@ with its file and line, and turns every unreadable input into a `Problem`.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
@@ -13,7 +14,11 @@ import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import yaml
+    from yaml.constructor import SafeConstructor
 
 # YAML is read whole, and PyYAML holds a node per value before it builds anything: memory
 # grows with the file, and with the number of values in it (`[1,1,1,...]` holds a value
@@ -137,14 +142,27 @@ def find_data_files(paths: list[Path]) -> DataFiles:
     return found
 
 
-def _yaml_loader():  # noqa: ANN202 - a PyYAML loader class, imported lazily
+_CORE = "tag:yaml.org,2002:"
+_TYPE_NAMES = {"timestamp": "date", "int": "whole number", "float": "number", "bool": "boolean"}
+_RESERVED = "is reserved for the loader (names like __this__ are)"
+_TOO_DEEP = f"structure nested too deeply (more than {MAX_DEPTH})"
+
+
+def _yaml_loader() -> type[Any]:
+    """The YAML loader class: on PyYAML's C loader when it has one, else on its Python one.
+    PyYAML is imported only when YAML is read."""
+    import yaml
+
+    return _line_loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+
+
+@functools.cache
+def _line_loader(base: type[Any]) -> type[Any]:
+    """The loader class built on `base`, built once."""
     import yaml
     from yaml.constructor import ConstructorError
 
-    base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    names = {"timestamp": "date", "int": "whole number", "float": "number", "bool": "boolean"}
-
-    class LineLoader(base):  # type: ignore[misc, valid-type]
+    class LineLoader(base):
         """A safe loader that records the line of every mapping and refuses duplicate keys.
 
         It resolves plain scalars as YAML 1.2's core schema does, not as YAML 1.1: only
@@ -158,73 +176,89 @@ def _yaml_loader():  # noqa: ANN202 - a PyYAML loader class, imported lazily
         """
 
         yaml_implicit_resolvers: dict[Any, list[tuple[str, Any]]] = {}
-        root = None  # the document's node, for the lines of sections and records
+        root: yaml.Node | None = None  # the document's node, for the lines of sections
 
-        def construct_document(self, node):  # noqa: ANN001, ANN202
+        def construct_document(self, node: yaml.Node) -> Any:
             self.root = node
             return super().construct_document(node)
 
-        def construct_object(self, node, deep=False):  # noqa: ANN001, ANN202
+        def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
             try:
                 return super().construct_object(node, deep=deep)
             except (ValueError, TypeError, AttributeError, OverflowError):
-                kind = names.get(node.tag.rsplit(":", 1)[-1], node.tag)
+                kind = _TYPE_NAMES.get(node.tag.rsplit(":", 1)[-1], node.tag)
                 value = node.value if isinstance(node.value, str) else str(node.value)
                 raise ConstructorError(None, None, f"{_cut(value)!r} is not a valid {kind}",
                                        node.start_mark) from None
 
-    core = "tag:yaml.org,2002:"
-    LineLoader.add_implicit_resolver(f"{core}bool", re.compile(
+    _core_schema(LineLoader)
+    LineLoader.add_constructor(f"{_CORE}int", _construct_int)
+    LineLoader.add_constructor(f"{_CORE}bool", _construct_bool)
+    LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+    return LineLoader
+
+
+def _core_schema(loader: type[yaml.resolver.BaseResolver]) -> None:
+    """Plain scalars resolved as YAML 1.2's core schema does: decimal integers, true and
+    false, null; and, from YAML 1.1, ISO dates and `<<` merges. The rest is text."""
+    import yaml
+
+    loader.add_implicit_resolver(f"{_CORE}bool", re.compile(
         r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
-    LineLoader.add_implicit_resolver(f"{core}int", re.compile(rf"^{DECIMAL.pattern}$"),
-                                     list("-0123456789"))
-    LineLoader.add_implicit_resolver(f"{core}null", re.compile(r"^(?:~|null|Null|NULL|)$"),
-                                     ["~", "n", "N", ""])
+    loader.add_implicit_resolver(f"{_CORE}int", re.compile(rf"^{DECIMAL.pattern}$"),
+                                 list("-0123456789"))
+    loader.add_implicit_resolver(f"{_CORE}null", re.compile(r"^(?:~|null|Null|NULL|)$"),
+                                 ["~", "n", "N", ""])
     for first, resolvers in yaml.resolver.Resolver.yaml_implicit_resolvers.items():
         for tag, pattern in resolvers:
-            if tag in (f"{core}timestamp", f"{core}merge"):  # dates as before; `<<` merges
-                LineLoader.add_implicit_resolver(tag, pattern, [first])
+            if tag in (f"{_CORE}timestamp", f"{_CORE}merge"):  # dates as before; `<<` merges
+                loader.add_implicit_resolver(tag, pattern, [first])
 
-    def construct_int(loader, node):  # noqa: ANN001, ANN202
-        """`!!int` too takes plain decimals only (not `!!int 0x18`, `!!int 012`)."""
-        value = loader.construct_scalar(node)
-        if not DECIMAL.fullmatch(value):
-            raise ConstructorError(None, None, f"{_cut(value)!r} is not a plain whole number "
-                                   "(decimal digits, no leading zero)", node.start_mark)
-        return int(value)
 
-    def construct_bool(loader, node):  # noqa: ANN001, ANN202
-        """`!!bool` too takes true or false only (not `!!bool yes`)."""
-        value = loader.construct_scalar(node)
-        if value.lower() not in ("true", "false"):
-            raise ConstructorError(None, None, f"{_cut(value)!r} is not a boolean (true or "
-                                   "false)", node.start_mark)
-        return value.lower() == "true"
+def _construct_int(loader: SafeConstructor, node: yaml.ScalarNode) -> int:
+    """`!!int` too takes plain decimals only (not `!!int 0x18`, `!!int 012`)."""
+    from yaml.constructor import ConstructorError
 
-    def construct_mapping(loader, node, deep=False):  # noqa: ANN001, ANN202
-        first: dict[tuple[str, str], int] = {}
-        for key_node, _ in node.value:
-            if isinstance(key_node, yaml.ScalarNode) and key_node.tag != "tag:yaml.org,2002:merge":
-                if is_reserved(key_node.value):
-                    raise ConstructorError(None, None, f"field {_cut(key_node.value)!r} is "
-                                           "reserved for the loader (names like __this__ are)",
-                                           key_node.start_mark)
-                key = (key_node.tag, key_node.value)
-                if key in first:
-                    raise ConstructorError(None, None, f"duplicate key {key_node.value!r} "
-                                           f"(first at line {first[key]})", key_node.start_mark)
-                first[key] = key_node.start_mark.line + 1
-        mapping = yaml.SafeLoader.construct_mapping(loader, node, deep=deep)
-        if LINE_KEY in mapping:  # from a `<<` merge of a mapping never built on its own
-            raise ConstructorError(None, None, f"field {LINE_KEY!r} is reserved for the "
-                                   "loader (names like __this__ are)", node.start_mark)
-        mapping[LINE_KEY] = node.start_mark.line + 1
-        return mapping
+    value = loader.construct_scalar(node)
+    if not DECIMAL.fullmatch(value):
+        raise ConstructorError(None, None, f"{_cut(value)!r} is not a plain whole number "
+                               "(decimal digits, no leading zero)", node.start_mark)
+    return int(value)
 
-    LineLoader.add_constructor(f"{core}int", construct_int)
-    LineLoader.add_constructor(f"{core}bool", construct_bool)
-    LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, construct_mapping)
-    return LineLoader
+
+def _construct_bool(loader: SafeConstructor, node: yaml.ScalarNode) -> bool:
+    """`!!bool` too takes true or false only (not `!!bool yes`)."""
+    from yaml.constructor import ConstructorError
+
+    value = loader.construct_scalar(node)
+    if value.lower() not in ("true", "false"):
+        raise ConstructorError(None, None, f"{_cut(value)!r} is not a boolean (true or "
+                               "false)", node.start_mark)
+    return value.lower() == "true"
+
+
+def _construct_mapping(loader: SafeConstructor, node: yaml.MappingNode,
+                       deep: bool = False) -> dict[Any, Any]:
+    """A mapping, with its line under LINE_KEY; a reserved or repeated key is refused."""
+    import yaml
+    from yaml.constructor import ConstructorError
+
+    first: dict[tuple[str, str], int] = {}
+    for key_node, _ in node.value:
+        if isinstance(key_node, yaml.ScalarNode) and key_node.tag != f"{_CORE}merge":
+            if is_reserved(key_node.value):
+                raise ConstructorError(None, None, f"field {_cut(key_node.value)!r} "
+                                       f"{_RESERVED}", key_node.start_mark)
+            key = (key_node.tag, key_node.value)
+            if key in first:
+                raise ConstructorError(None, None, f"duplicate key {key_node.value!r} "
+                                       f"(first at line {first[key]})", key_node.start_mark)
+            first[key] = key_node.start_mark.line + 1
+    mapping = yaml.SafeLoader.construct_mapping(loader, node, deep=deep)
+    if LINE_KEY in mapping:  # from a `<<` merge of a mapping never built on its own
+        raise ConstructorError(None, None, f"field {LINE_KEY!r} {_RESERVED}", node.start_mark)
+    mapping[LINE_KEY] = node.start_mark.line + 1
+    return mapping
 
 
 def _section_lines(root: Any) -> dict[str, tuple[int, list[int]]]:
@@ -279,22 +313,23 @@ def _strip_lines(value: Any, seen: set[int] | None = None) -> None:
             _strip_lines(child, seen)
 
 
-def _read_text(path: Path, shown: str) -> tuple[str | None, Problem | None]:
+def _read_text(path: Path, shown: str) -> str | Problem:
+    """A YAML file's text, or the problem that keeps it from being read as YAML."""
     size = path.stat().st_size
     if size > MAX_YAML_BYTES:
-        return None, Problem(shown, None, f"file too large for YAML ({size} bytes, at most "
-                                          f"{MAX_YAML_BYTES}): use JSON Lines for bulk")
+        return Problem(shown, None, f"file too large for YAML ({size} bytes, at most "
+                                    f"{MAX_YAML_BYTES}): use JSON Lines for bulk")
     raw = path.read_bytes()
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         column = exc.start - raw.rfind(b"\n", 0, exc.start)
-        return None, Problem(shown, line, f"not UTF-8 text (byte 0x{raw[exc.start]:02x} "
-                                          f"in column {column})")
+        return Problem(shown, line, f"not UTF-8 text (byte 0x{raw[exc.start]:02x} "
+                                    f"in column {column})")
     if not text.strip():
-        return None, Problem(shown, None, "empty file")
-    return text, None
+        return Problem(shown, None, "empty file")
+    return text
 
 
 def _too_many_events(text: str) -> bool:
@@ -324,42 +359,58 @@ def _too_many_events(text: str) -> bool:
 
 
 def read_yaml(path: Path, shown: str) -> tuple[list[RawRecord], list[Problem]]:
-    import yaml
-    from yaml.constructor import ConstructorError
-
-    text, problem = _read_text(path, shown)
-    if problem:
-        return [], [problem]
+    """The records of a YAML data file, and its problems (a file that cannot be read
+    whole is one problem and no records)."""
+    text = _read_text(path, shown)
+    if isinstance(text, Problem):
+        return [], [text]
     if _too_many_events(text):
         return [], [Problem(shown, None, f"too many keys and values for YAML (more than "
                                          f"{MAX_YAML_EVENTS}): use JSON Lines for bulk")]
+    loaded = _load_yaml(text, shown)
+    if isinstance(loaded, Problem):
+        return [], [loaded]
+    document, root = loaded
+    if document is None:
+        return [], [Problem(shown, None, "no sections (the file holds only comments)")]
+    if not isinstance(document, dict):
+        kind = type(document).__name__
+        line = root.start_mark.line + 1 if root else 1
+        return [], [Problem(shown, line, f"top level must be a mapping of sections, not {kind}")]
+    if _depth(document) > MAX_DEPTH:
+        return [], [Problem(shown, None, _TOO_DEEP)]
+    return _yaml_records(document, _section_lines(root), shown, path)
+
+
+def _load_yaml(text: str, shown: str) -> tuple[Any, yaml.Node | None] | Problem:
+    """The document a YAML text holds and its root node, or the error that stops it,
+    with its line where PyYAML knows it."""
+    import yaml
+    from yaml.constructor import ConstructorError
+
     loader = _yaml_loader()(text)
     try:
-        document = loader.get_single_data()
+        return loader.get_single_data(), loader.root
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
         kind = "YAML error" if isinstance(exc, ConstructorError) else "YAML syntax error"
-        return [], [Problem(shown, line, f"{kind}: {exc.problem or exc.context}")]
+        return Problem(shown, line, f"{kind}: {exc.problem or exc.context}")
     except yaml.reader.ReaderError as exc:
         line = text[: exc.position].count("\n") + 1
         code = ord(exc.character) if isinstance(exc.character, str) else exc.character
-        return [], [Problem(shown, line, f"YAML error: character U+{code:04X}: {exc.reason}")]
+        return Problem(shown, line, f"YAML error: character U+{code:04X}: {exc.reason}")
     except yaml.YAMLError as exc:
-        return [], [Problem(shown, None, f"YAML error: {' '.join(str(exc).split())}")]
+        return Problem(shown, None, f"YAML error: {' '.join(str(exc).split())}")
     except RecursionError:
-        return [], [Problem(shown, None, f"structure nested too deeply (more than {MAX_DEPTH})")]
+        return Problem(shown, None, _TOO_DEEP)
     finally:
         loader.dispose()
-    if document is None:
-        return [], [Problem(shown, None, "no sections (the file holds only comments)")]
-    lines = _section_lines(loader.root)
-    if not isinstance(document, dict):
-        kind = type(document).__name__
-        line = loader.root.start_mark.line + 1 if loader.root else 1
-        return [], [Problem(shown, line, f"top level must be a mapping of sections, not {kind}")]
-    if _depth(document) > MAX_DEPTH:
-        return [], [Problem(shown, None, f"structure nested too deeply (more than {MAX_DEPTH})")]
+
+
+def _yaml_records(document: dict[Any, Any], lines: dict[str, tuple[int, list[int]]],
+                  shown: str, path: Path) -> tuple[list[RawRecord], list[Problem]]:
+    """The records of a YAML document (a mapping of sections), each with its line."""
     document.pop(LINE_KEY, None)
     file_source = document.pop("source", None)
     records: list[RawRecord] = []
@@ -393,9 +444,9 @@ def iter_jsonl(path: Path, shown: str, sources: bool | None = None,
     sources=False gives every other record and every problem.
     """
     first_pass = sources is True
-    size, limit = path.stat().st_size, MAX_JSONL_BYTES
-    if size > limit:
-        yield Problem(shown, None, f"file too large ({size} bytes, at most {limit})")
+    size = path.stat().st_size
+    if size > MAX_JSONL_BYTES:
+        yield Problem(shown, None, f"file too large ({size} bytes, at most {MAX_JSONL_BYTES})")
         return
     with path.open("rb") as handle:
         empty = True
@@ -403,44 +454,46 @@ def iter_jsonl(path: Path, shown: str, sources: bool | None = None,
             if not raw.strip() or (first_pass and b'"sources"' not in raw):
                 continue
             empty = False
-            # escapes (`\u005f`) can spell a reserved key: such lines check every key
-            hook = _checked_object if b"__" in raw or b"\\u" in raw else _object
-            try:
-                item = json.loads(raw.decode("utf-8"), object_pairs_hook=hook)
-            except UnicodeDecodeError:
-                yield Problem(shown, number, "not UTF-8 text")
+            read = _json_line(raw)
+            if isinstance(read, str):
+                yield Problem(shown, number, read)
                 continue
-            except json.JSONDecodeError as exc:
-                where = f"column {exc.colno}" if exc.lineno == 1 else "at the end of the line"
-                yield Problem(shown, number, f"JSON syntax error: {exc.msg} ({where})")
-                continue
-            except _Refused as exc:
-                yield Problem(shown, number, str(exc))
-                continue
-            except ValueError as exc:  # an integer too long for Python to convert
-                limit = sys.get_int_max_str_digits()
-                yield Problem(shown, number, f"a number has too many digits (at most {limit})"
-                              if "digits" in str(exc) else f"JSON error: {_cut(str(exc))}")
-                continue
-            except RecursionError:
-                yield Problem(shown, number, f"structure nested too deeply (more than {MAX_DEPTH})")
-                continue
-            if not isinstance(item, dict):
-                yield Problem(shown, number, "a line must hold one JSON object")
-                continue
-            # a line with few brackets cannot nest deeply: skip the walk for most lines
-            if raw.count(b"[") + raw.count(b"{") > MAX_DEPTH and _depth(item) > MAX_DEPTH:
-                yield Problem(shown, number, f"structure nested too deeply (more than {MAX_DEPTH})")
-                continue
-            section = item.pop("table", None)
-            if not isinstance(section, str):
-                yield Problem(shown, number, "a record needs a \"table\" naming its section")
-                continue
+            section, item = read
             if sources is not None and (section == "sources") != sources:
                 continue
             yield RawRecord(section, item, shown, number, None, path.parent, handle.tell())
         if empty and not first_pass:
             yield Problem(shown, None, "empty file")
+
+
+def _json_line(raw: bytes) -> tuple[str, dict[str, Any]] | str:
+    """A line's section and record, or the message that says why the line is not one."""
+    # escapes (`\u005f`) can spell a reserved key: such lines check every key
+    hook = _checked_object if b"__" in raw or b"\\u" in raw else _object
+    try:
+        item = json.loads(raw.decode("utf-8"), object_pairs_hook=hook)
+    except UnicodeDecodeError:
+        return "not UTF-8 text"
+    except json.JSONDecodeError as exc:
+        where = f"column {exc.colno}" if exc.lineno == 1 else "at the end of the line"
+        return f"JSON syntax error: {exc.msg} ({where})"
+    except _Refused as exc:
+        return str(exc)
+    except ValueError as exc:  # an integer too long for Python to convert
+        limit = sys.get_int_max_str_digits()
+        return (f"a number has too many digits (at most {limit})" if "digits" in str(exc)
+                else f"JSON error: {_cut(str(exc))}")
+    except RecursionError:
+        return _TOO_DEEP
+    if not isinstance(item, dict):
+        return "a line must hold one JSON object"
+    # a line with few brackets cannot nest deeply: skip the walk for most lines
+    if raw.count(b"[") + raw.count(b"{") > MAX_DEPTH and _depth(item) > MAX_DEPTH:
+        return _TOO_DEEP
+    section = item.pop("table", None)
+    if not isinstance(section, str):
+        return "a record needs a \"table\" naming its section"
+    return section, item
 
 
 class _Refused(ValueError):
@@ -459,8 +512,7 @@ def _checked_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     """A JSON object, refusing a repeated key and a key reserved for the loader."""
     for key, _ in pairs:
         if is_reserved(key):
-            raise _Refused(f"field {_cut(key)!r} is reserved for the loader "
-                           "(names like __this__ are)")
+            raise _Refused(f"field {_cut(key)!r} {_RESERVED}")
     return _object(pairs)
 
 

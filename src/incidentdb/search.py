@@ -17,26 +17,11 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import String, text
 
+from incidentdb.models import declaration
 from incidentdb.names import without_invisible
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
-
-# table -> (title column, body columns); the excerpt is always part of the body
-DOCUMENTS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "events": ("title", ("summary", "place")),
-    "cases": ("title", ("summary",)),
-    "charges": ("wording", ()),
-    "sentences": ("kind", ("group_description",)),
-    "people": ("name", ("description",)),
-    "organizations": ("name", ("short_name", "description")),
-    "memberships": ("role", ()),
-    "event_counts": ("subject", ("measure",)),
-}
-SINGULAR = {"events": "event", "cases": "case", "charges": "charge", "sentences": "sentence",
-            "people": "person", "organizations": "organization", "memberships": "membership",
-            "event_counts": "count"}
-
 
 @dataclass(frozen=True)
 class Hit:
@@ -48,18 +33,21 @@ class Hit:
 
 
 def document_kind(table_name: str) -> str | None:
-    """The `kind` of a table's search documents; None for tables that have none."""
-    return SINGULAR.get(table_name)
+    """The `kind` of a table's search documents (its singular name); None for tables
+    whose declaration has no search document."""
+    declared = declaration(table_name)
+    return declared.singular if declared.document else None
 
 
 def documents(table_name: str, rows: list[dict]) -> list[tuple[str, str, str, str]]:
-    """The search documents (kind, record id, title, body) of a table's rows."""
-    kind = document_kind(table_name)
-    if kind is None:
+    """The search documents (kind, record id, title, body) of a table's rows; the
+    evidence excerpt is always part of the body."""
+    declared = declaration(table_name)
+    document = declared.document
+    if document is None:
         return []
-    title_column, body_columns = DOCUMENTS[table_name]
-    return [(kind, row["id"], str(row[title_column]),
-             " ".join(str(row[c]) for c in (*body_columns, "excerpt") if row.get(c)))
+    return [(declared.singular, row["id"], str(row[document.title]),
+             " ".join(str(row[c]) for c in (*document.body, "excerpt") if row.get(c)))
             for row in rows]
 
 
@@ -89,10 +77,11 @@ def _tsquery(words: list[str]) -> str:
     return " & ".join(term(w) for w in words)
 
 
-def search(session: Session, user_text: str, limit: int = 20) -> list[Hit]:
+def search(session: Session, user_text: str, limit: int | None = 20) -> list[Hit]:
     """Records whose title or text has words starting with every word of the user's text,
-    best first. Words are matched as written (lower-cased): no stemming, no stop words,
-    so SQLite and PostgreSQL find the same records."""
+    best first, at most `limit` of them (None: all). Words are matched as written
+    (lower-cased): no stemming, no stop words, so SQLite and PostgreSQL find the same
+    records."""
     words = literal_words(user_text)
     if not words:
         return []
@@ -101,17 +90,17 @@ def search(session: Session, user_text: str, limit: int = 20) -> list[Hit]:
     return _search_sqlite(session, words, limit)
 
 
-def _search_sqlite(session: Session, words: list[str], limit: int) -> list[Hit]:
+def _search_sqlite(session: Session, words: list[str], limit: int | None) -> list[Hit]:
     rows = session.execute(text(
         "SELECT e.kind, e.record_id, e.title, "
         "snippet(search_fts, 1, '[', ']', '…', 16) AS passage, bm25(search_fts) AS rank "
         "FROM search_fts JOIN search_entries e ON e.id = search_fts.rowid "
         "WHERE search_fts MATCH :match ORDER BY rank, e.kind, e.record_id LIMIT :limit"),
-        {"match": _fts5_match(words), "limit": limit})
+        {"match": _fts5_match(words), "limit": -1 if limit is None else limit})  # -1: all
     return [Hit(r.kind, r.record_id, r.title, r.passage, -r.rank) for r in rows]
 
 
-def _search_postgres(session: Session, words: list[str], limit: int) -> list[Hit]:
+def _search_postgres(session: Session, words: list[str], limit: int | None) -> list[Hit]:
     rows = session.execute(text(
         "SELECT kind, record_id, title, "
         "ts_headline('simple', body, query, "
@@ -120,7 +109,7 @@ def _search_postgres(session: Session, words: list[str], limit: int) -> list[Hit
         "FROM search_entries, to_tsquery('simple', :query) AS query "
         "WHERE to_tsvector('simple', title || ' ' || body) @@ query "
         "ORDER BY rank DESC, kind, record_id LIMIT :limit"),
-        {"query": _tsquery(words), "limit": limit})
+        {"query": _tsquery(words), "limit": limit})  # LIMIT NULL: all
     return [Hit(r.kind, r.record_id, r.title, r.passage, float(r.rank)) for r in rows]
 
 

@@ -1,11 +1,19 @@
-"""The one rule that makes a CSV cell safe to open in a spreadsheet.
+"""How every CSV of incidentdb writes a cell, and the one rule that makes it safe.
+
+A value becomes a cell by one rule (`csv_cell`): None an empty cell, a boolean
+`true` or `false` (what a Frictionless boolean field and pandas read), a number as it
+is, a date in ISO form, a list one text cell of its items joined with "; ", and text
+neutralised (below) unless raw. The query commands write their CSV through
+`csv_cell` (`output.write_machine`); `export` makes the same cells a batch at a time
+(`export.csv`: dates and booleans in SQL, from the constants here, and text through
+`neutralise_rows`).
 
 Spreadsheets run a cell that begins with `=`, `+`, `-` or `@` as a formula (OWASP's
 CSV injection list adds a tab and a carriage return), some after skipping leading
 white space, some after converting fullwidth forms (`＝ ＋ － ＠`), and a formula can
-hide on a later line of a multi-line cell. Every CSV that incidentdb writes (query
-commands through `output.write_machine`, `export` through `export.write_rows`) passes
-its text cells through `neutralise`, so that one rule, kept here, covers them all.
+hide on a later line of a multi-line cell. Every text cell passes through
+`neutralise` (or `neutralise_rows`, its batch form), so that one rule, kept here,
+covers every CSV.
 
 A neutralised cell gets one leading `'`. The rule is reversible: `restore` gives the
 value back, because a value that already begins with apostrophes before a dangerous
@@ -84,3 +92,33 @@ def neutralise_rows(rows: Sequence[Sequence[Any]], text_columns: Sequence[int],
                 changed[i] = "'" + value
         out.append(row if changed is None else changed)
     return out
+
+
+# --- a value as a CSV cell ------------------------------------------------------------------
+
+CSV_NULL = ""  # None
+CSV_TRUE = "true"  # booleans, as a Frictionless boolean field and pandas read them
+CSV_FALSE = "false"
+LIST_SEPARATOR = "; "  # a list is one text cell: its items, joined
+
+
+def csv_cell(value: Any, raw: bool = False) -> Any:
+    """A value as a CSV cell, by the rule every CSV of incidentdb follows: None empty,
+    a boolean `true`/`false`, a number as it is (no spreadsheet runs a number), a date
+    in ISO form, a list one text cell of its items joined with "; ", and text
+    neutralised against spreadsheet formulas unless raw."""
+    if value is None:
+        return CSV_NULL
+    if isinstance(value, bool):
+        return CSV_TRUE if value else CSV_FALSE
+    if isinstance(value, int | float):
+        return value
+    text = _text(value)
+    return text if raw else neutralise(text)
+
+
+def _text(value: Any) -> str:
+    """The value as text: a list's items joined, anything else its str (a date's is ISO)."""
+    if isinstance(value, list):
+        return LIST_SEPARATOR.join(str(csv_cell(item, raw=True)) for item in value)
+    return str(value)

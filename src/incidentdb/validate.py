@@ -1,8 +1,8 @@
 """Validation: raw records in, database rows out, and every problem said once.
 
 `Validator` checks each record on its own against its `Section` declaration
-(types, required fields, controlled lists, dates, excerpts, column lengths) and
-turns it into rows for its table and child tables. It holds no rows: checks that
+(required fields, each value by its kind with checks.py, excerpts, column lengths)
+and turns it into rows for its table and child tables. It holds no rows: checks that
 need every record at once (duplicate ids, references) are made by the loader in
 the database, so a load of any size runs in constant memory. It writes nothing.
 """
@@ -13,44 +13,17 @@ import bisect
 import functools
 import hashlib
 import re
-import unicodedata
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 from typing import Any
 
-from incidentdb import vocabulary as v
-from incidentdb.dates import DateError, partial_date
-from incidentdb.names import INVISIBLE, fold, id_words
+from incidentdb.checks import MAX_OCCURRENCES, Invalid, check_count_value, kind_of
+from incidentdb.names import fold, id_words
 from incidentdb.reading import LINE_KEY, Problem, RawRecord
-from incidentdb.sections import (
-    COUNT_FIELDS,
-    EVIDENCE_FIELDS,
-    PARTICIPANT_FIELDS,
-    SECTIONS,
-    Field,
-)
+from incidentdb.sections import COUNT_FIELDS, EVIDENCE_FIELDS, PARTICIPANT_FIELDS, SECTIONS, Field
 
-SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
-MAX_TEXT = 20_000
-MAX_NUMBER = 1_000_000_000  # well inside a 32-bit INTEGER column, even after `more-than` adds 1
-# C0 and C1 control characters (tab and newline allowed in text, not in names)
-_SURROGATE = re.compile(r"[\ud800-\udfff]")  # half of a UTF-16 pair (JSON "\ud83d"): not text
-# one scan for anything a text may not hold; the message then says which it was. Invisible
-# characters (zero-width, bidirectional controls: names.INVISIBLE) would make two values
-# that look the same differ, or a value read in another order than it is stored.
-_INVISIBLE_CLASS = INVISIBLE.pattern[1:-1]
-_NOT_TEXT = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff" + _INVISIBLE_CLASS + "]")
-_NOT_NAME = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff" + _INVISIBLE_CLASS + "]")
-MAX_OCCURRENCES = 1000  # occurrences of one excerpt counted; `occurrence: N` at most this
 SHOWN_OFFSETS = 10  # offsets of an ambiguous excerpt's occurrences named in its message
 _REMEMBERED = 200_000  # excerpt positions SourceText remembers before it forgets them all
-TEXT_KINDS = frozenset({"text", "name", "slug", "sha256", "choice", "ref"})
-NAME_KINDS = frozenset({"name", "slug", "ref"})
-
-
-class Invalid(ValueError):
-    """A field's value is wrong; the message says how."""
 
 
 @dataclass
@@ -191,111 +164,6 @@ class Validator:
         if isinstance(rid, str):
             self.refused.add((record.section, rid))
 
-    # --- values ------------------------------------------------------------------------
-
-    def _value(self, spec: Field, value: Any, name: str, events_year: int) -> Any:
-        kind = spec.kind
-        if kind in TEXT_KINDS:
-            if value.__class__ is str and value and not value.isspace() and (
-                    len(value) <= MAX_TEXT) and not (
-                    _NOT_NAME if kind in NAME_KINDS else _NOT_TEXT).search(value):
-                pass  # the common case, in one scan
-            elif isinstance(value, bool):
-                raise Invalid(f"{name} must be text, not the YAML boolean {value!r} (an unquoted "
-                              "yes, no, on, off, true or false: put it in quotes)")
-            elif not isinstance(value, str):
-                raise Invalid(f"{name} must be text, not {type(value).__name__}")
-            elif not value.strip():
-                raise Invalid(f"{name} is empty")
-            elif len(value) > MAX_TEXT:
-                raise Invalid(f"{name} is too long ({len(value)} characters, at most {MAX_TEXT})")
-            elif _SURROGATE.search(value):
-                raise Invalid(f"{name} contains half of a UTF-16 surrogate pair")
-            elif INVISIBLE.search(value):
-                raise Invalid(_invisible(value, name))
-            elif (_NOT_NAME if kind in NAME_KINDS else _NOT_TEXT).search(value):
-                raise Invalid(f"{name} contains a control character")
-        if kind == "slug" and not SLUG.fullmatch(value):
-            raise Invalid(f"{name} {value!r} is not a slug (lower-case words joined by '-')")
-        if kind == "sha256" and not re.fullmatch(r"[0-9a-f]{64}", value):
-            raise Invalid(f"{name} is not a SHA-256 in hex")
-        if kind == "choice" and value not in spec.choices:
-            raise Invalid(f"{name} {value!r} is not one of: {', '.join(spec.choices)}")
-        if kind == "int":
-            if isinstance(value, bool) or not isinstance(value, int):
-                raise Invalid(f"{name} must be a whole number, not {value!r}")
-            if value < 0:
-                raise Invalid(f"{name} must not be negative ({value})")
-            if value > MAX_NUMBER:
-                raise Invalid(f"{name} is too large ({value}, at most {MAX_NUMBER})")
-        if kind == "occurrence":
-            if isinstance(value, bool) or not isinstance(value, int):
-                raise Invalid(f"{name} must be a whole number (1 for the first), not {value!r}")
-            if not 1 <= value <= MAX_OCCURRENCES:
-                raise Invalid(f"{name} must be from 1 to {MAX_OCCURRENCES}, not {value}")
-        if kind == "iso-date":
-            if isinstance(value, date):
-                return value
-            try:
-                # fromisoformat alone also takes 20210308 and 2021-W01-1
-                if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", str(value)):
-                    raise ValueError(value)
-                return date.fromisoformat(str(value))
-            except ValueError:
-                raise Invalid(f"{name} {value!r} is not a date (YYYY-MM-DD)") from None
-        if kind == "date":
-            return self._date(value, name, events_year)
-        if kind in ("names", "choices", "refs"):
-            if not isinstance(value, list):
-                raise Invalid(f"{name} must be a list")
-            item = Field({"names": "name", "choices": "choice", "refs": "ref"}[kind],
-                         choices=spec.choices)
-            return [self._value(item, x, f"{name} item", events_year) for x in value]
-        if kind == "term":
-            return _term(value, name)
-        if kind == "qualified-count":
-            if isinstance(value, int) and not isinstance(value, bool):
-                value = {"value": value, "qualifier": "exact"}
-            if not isinstance(value, dict):
-                raise Invalid(f"{name} must be a number or {{value, qualifier}}")
-            unknown = set(value) - {"value", "qualifier"}
-            if unknown:
-                raise Invalid(f"{name} has unknown field {sorted(unknown, key=str)[0]!r}")
-            qualifier = self._value(Field("choice", choices=v.COUNT_QUALIFIERS),
-                                    value.get("qualifier", "exact"), f"{name} qualifier", 0)
-            number = value.get("value")
-            if number is not None:
-                self._value(Field("int"), number, f"{name} value", 0)
-            _check_count_value(number, qualifier, name)
-            return number, qualifier
-        return value
-
-    def _date(self, value: Any, name: str, events_year: int) -> dict[str, Any]:
-        if isinstance(value, str):
-            text, edtf = value, None
-        elif isinstance(value, dict):
-            unknown = set(value) - {"text", "edtf"}
-            if unknown:
-                raise Invalid(f"{name} has unknown field {sorted(unknown, key=str)[0]!r}")
-            text, edtf = value.get("text"), value.get("edtf")
-            if edtf is not None and not isinstance(edtf, str):
-                raise Invalid(f"{name} edtf must be a quoted string, not {edtf!r}")
-            if edtf is not None and INVISIBLE.search(edtf):
-                raise Invalid(_invisible(edtf, f"{name} edtf"))
-            if text is not None and not isinstance(text, str):
-                raise Invalid(f"{name} text must be text")
-        elif isinstance(value, (date, int)) and not isinstance(value, bool):
-            raise Invalid(f"{name} must be a phrase or {{text, edtf}}, not the bare {value} "
-                          f"(write {{text: <the report's words>, edtf: \"{value}\"}})")
-        else:
-            raise Invalid(f"{name} must be a phrase or {{text, edtf}}, not {value!r}")
-        if text is not None:
-            self._value(Field("text"), text, f"{name} text", events_year)
-        try:
-            return partial_date(text, events_year, edtf).as_columns()
-        except DateError as exc:
-            raise Invalid(f"{name}: {exc}") from None
-
     # --- records -----------------------------------------------------------------------
 
     def add_source(self, record: RawRecord) -> list[Emitted] | None:
@@ -408,22 +276,14 @@ class Validator:
                     self._problem(record, f"missing required field {name!r}", rid)
                     ok = False
                 continue
+            kind = kind_of(spec)
             try:
-                converted = self._value(spec, value, name, events_year)
+                converted = kind.check(value, spec, name, events_year)
             except Invalid as exc:
                 self._problem(record, str(exc), rid)
                 ok = False
                 continue
-            if spec.kind == "date":
-                row.update(converted)
-            elif spec.kind == "term":
-                row["term_min_months"], row["term_max_months"] = converted
-            elif spec.kind == "qualified-count":
-                row[f"{name}"], row[f"{name}_qualifier"] = converted
-            elif spec.kind == "ref":
-                row[spec.column or f"{name}_id"] = converted
-            else:
-                row[spec.column or name] = converted
+            kind.place(row, name, spec, converted)
         return row if ok else None
 
     def _evidence(self, record: RawRecord, source: SourceText, excerpt: str,
@@ -532,7 +392,7 @@ class Validator:
         if row is None:
             return None
         try:
-            _check_count_value(row.get("value"), row["qualifier"], "count")
+            check_count_value(row.get("value"), row["qualifier"], "count")
         except Invalid as exc:
             self._problem(sub, str(exc), event_id)
             return None
@@ -580,15 +440,10 @@ def _column_limits(table: str) -> tuple[tuple[str, int], ...]:
     from incidentdb.models import Base
 
     columns = Base.metadata.tables[table].columns
-    return tuple((c.key, c.type.length) for c in columns if getattr(c.type, "length", None))
+    lengths = ((c.key, getattr(c.type, "length", None)) for c in columns)
+    return tuple((key, length) for key, length in lengths if length)
 
 
-def _invisible(value: str, name: str) -> str:
-    """The message for a value holding an invisible character: which one, by code point."""
-    found = INVISIBLE.search(value)
-    ch = found[0] if found else "\ufffd"
-    return (f"{name} contains an invisible character U+{ord(ch):04X} "
-            f"({unicodedata.name(ch, 'unnamed')}): remove it")
 
 
 def _items(value: Any) -> list[Any]:
@@ -611,31 +466,8 @@ def _data_relative(path: Path, base: Path) -> str:
         return path.name
 
 
-def _term(value: Any, name: str) -> tuple[int, int]:
-    if isinstance(value, int) and not isinstance(value, bool):
-        low = high = value
-    elif isinstance(value, dict) and set(value) <= {"min", "max"} and value:
-        low, high = value.get("min"), value.get("max")
-    else:
-        raise Invalid(f"{name} must be a number of months or {{min, max}}")
-    for bound in (low, high):
-        if not isinstance(bound, int) or isinstance(bound, bool) or bound <= 0:
-            raise Invalid(f"{name} bounds must be positive whole numbers of months")
-        if bound > MAX_NUMBER:
-            raise Invalid(f"{name} is too large ({bound}, at most {MAX_NUMBER})")
-    if low > high:
-        raise Invalid(f"{name} range reversed: min {low} is above max {high}")
-    return low, high
 
 
-def _check_count_value(value: int | None, qualifier: str, name: str) -> None:
-    if qualifier in v.QUALIFIERS_WITHOUT_VALUE:
-        if value is not None:
-            raise Invalid(f"{name} qualifier {qualifier!r} takes no value")
-    elif value is None:
-        raise Invalid(f"{name} qualifier {qualifier!r} needs a value")
-    elif isinstance(value, int) and value < 0:
-        raise Invalid(f"{name} value must not be negative ({value})")
 
 
 def _count_bounds(value: int | None, qualifier: str) -> tuple[int | None, int | None]:

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Boolean, Date, String, bindparam, select, text
 
-from incidentdb.models import Base
+from incidentdb.models import Base, curated, declaration, write_order
 from incidentdb.search import document_kind, documents
 
 if TYPE_CHECKING:
@@ -32,26 +32,6 @@ if TYPE_CHECKING:
     from sqlalchemy.sql.elements import TextClause
     from sqlalchemy.sql.schema import Table
 
-# Tables in the order they may be written: every table only refers to those before it.
-TABLE_ORDER = (
-    "sources", "offences", "people", "person_names", "person_occupations", "organizations",
-    "memberships", "cases", "case_defendants", "charges", "sentences", "events",
-    "event_participants", "event_counts",
-)
-# Child tables without a source of their own belong to their parent's source.
-PARENT_OF = {
-    "person_names": ("person_id", "people"),
-    "person_occupations": ("person_id", "people"),
-    "case_defendants": ("case_id", "cases"),
-}
-# For messages: the section and record a row of a table came from.
-OWNER = {
-    "person_names": ("people", "person_id"),
-    "person_occupations": ("people", "person_id"),
-    "case_defendants": ("cases", "case_id"),
-    "event_participants": ("events", "event_id"),
-    "event_counts": ("events", "event_id"),
-}
 BATCH = 2000
 STATISTICS_AFTER = 10_000  # rows changed by a load before the planner's statistics are renewed
 # The ids of the loaded sources, as a bound list (typed, so an empty list is valid SQL).
@@ -85,6 +65,7 @@ class _Table:
     def __init__(self, table: Table, mark: str) -> None:
         self.table = table
         self.name = table.name
+        self.owner = declaration(table.name).owner  # a nested row: the record it belongs to
         self.columns = [c.key for c in table.columns if c.autoincrement is not True]
         self.key = [c.key for c in table.primary_key.columns]
         self.converted = {c.key for c in table.columns if isinstance(c.type, Date | Boolean)}
@@ -115,13 +96,14 @@ class LoadWriter:
         self.conn = conn
         self.dialect = conn.dialect.name
         self.conflict = conflict
-        self.raw = conn.connection.dbapi_connection
+        self.raw: Any = conn.connection.dbapi_connection  # the driver's own connection
         mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
-        self.tables = {name: _Table(Base.metadata.tables[name], mark) for name in TABLE_ORDER}
+        # parents first (the foreign keys' order); removals go the other way
+        self.tables = {d.name: _Table(d.table, mark) for d in write_order()}
         self.search = _Table(Base.metadata.tables["search_entries"], mark)
         self.search_delete_sql = (f"DELETE FROM search_entries WHERE kind = {mark} "
                                   f"AND record_id = {mark}")
-        self.changes = {name: TableChange() for name in TABLE_ORDER}
+        self.changes = {d.name: TableChange() for d in curated()}  # in the report's order
         self.sources: set[str] = set()
         self._begin()
 
@@ -262,7 +244,7 @@ class LoadWriter:
         """(table, file, line, key, first file, first line) for every repeated id."""
         out = []
         for t in self.tables.values():
-            if t.name in OWNER or t.name == "sources":
+            if t.owner or t.name == "sources":
                 continue  # children repeat only if their parent does; sources are checked early
             rows = self.conn.exec_driver_sql(
                 f"SELECT k0, file, line FROM {t.seen} WHERE k0 IN "
@@ -288,7 +270,7 @@ class LoadWriter:
         out = []
         loaded = sorted(self.sources)
         for t in self.tables.values():
-            rid = OWNER.get(t.name, (t.name, "id"))[1]
+            rid = t.owner.column if t.owner else "id"
             join = " AND ".join(f"r.{k} = s.k{i}" for i, k in enumerate(t.key))
             for fk in sorted(t.table.foreign_keys, key=lambda f: f.parent.key):
                 parent = fk.column.table.name
@@ -330,8 +312,8 @@ class LoadWriter:
             if t.name == "sources":
                 continue  # a loaded source is in the files by definition
             join = " AND ".join(f"s.k{i} = {t.name}.{k}" for i, k in enumerate(t.key))
-            if t.name in OWNER:
-                parent, column = OWNER[t.name]
+            if t.owner:
+                parent, column = t.owner.table, t.owner.column
                 scope = (f"{t.name}.{column} IN (SELECT id FROM {parent} WHERE source_id IN "
                          ":loaded)" if prune else
                          f"{t.name}.{column} IN (SELECT k0 FROM seen_{parent})")
@@ -339,7 +321,7 @@ class LoadWriter:
                 scope = f"{t.name}.source_id IN :loaded"
             unseen = f"{scope} AND NOT EXISTS (SELECT 1 FROM {t.seen} s WHERE {join})"
             params = {"loaded": loaded}
-            if t.name not in OWNER:
+            if not t.owner:
                 self._list_unseen(t, unseen, absent)
                 if not prune:
                     continue
@@ -351,8 +333,9 @@ class LoadWriter:
             result = self.conn.execute(_sql(f"DELETE FROM {t.name} WHERE {unseen}"), params)
             self.changes[t.name].removed = result.rowcount
         ordered = {source: absent[source] for source in sorted(absent)}
+        reported = list(self.changes)
         for listed in ordered.values():
-            listed.records.sort(key=lambda record: (TABLE_ORDER.index(record[0]), record[1]))
+            listed.records.sort(key=lambda record: (reported.index(record[0]), record[1]))
         return ({}, ordered) if prune else (ordered, {})
 
     def _list_unseen(self, t: _Table, unseen: str, out: dict[str, RecordList]) -> None:

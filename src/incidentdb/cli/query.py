@@ -4,142 +4,30 @@ search, stats, cite. Each parses its arguments, asks `queries`/`casefile`, rende
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from datetime import date
-from enum import StrEnum
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
-from incidentdb.cli import UserError, app, clip, err, open_engine, user_errors
-
-if TYPE_CHECKING:
-    from sqlalchemy.orm import Session
-
-
-class Format(StrEnum):
-    table = "table"
-    csv = "csv"
-    json = "json"
-    ndjson = "ndjson"
-
-
-DEFAULT_TABLE_ROWS = 100
-# Bounds on what a user types, so that no query spends more than about a second of
-# database time whatever its input (43,000 search words once took minutes on SQLite
-# and exhausted PostgreSQL's stack). Documented in the README's Guarantees.
-MAX_LIMIT = 1_000_000_000  # rows; every database accepts it as a LIMIT
-MAX_SEARCH_LIMIT = 1000
-TEXT_MAX_CHARACTERS = 200  # any name, id, charge, kind or search text
-TEXT_MAX_WORDS = 32
-TEXT_BOUNDS = f"at most {TEXT_MAX_CHARACTERS} characters and {TEXT_MAX_WORDS} words"
-
-
-def whole_number(low: int, high: int) -> Callable[[str | int], int]:
-    """A parser for an option taking a whole number, in ASCII digits, from low to high.
-
-    The default int type calls int(), which also takes other scripts' digits (١٠),
-    signs, underscores and numbers too large for any database; a number a user types
-    must be the one they see.
-    """
-    def parse(value: str | int) -> int:
-        if isinstance(value, int):  # a default, not typed
-            return value
-        if not re.fullmatch(r"[0-9]+", value):
-            raise typer.BadParameter(
-                f"{clip(value)!r} is not a whole number written in digits 0-9")
-        digits = value.lstrip("0") or "0"
-        if len(digits) > len(str(high)) or not low <= int(digits) <= high:
-            raise typer.BadParameter(f"{clip(value)} is out of range: from {low} to {high:,}")
-        return int(digits)
-
-    return parse
-
-
-def _words(value: str) -> int:
-    """How many words a query will look up: by spaces, and by word characters after
-    compatibility decomposition (one character such as U+FDFA unfolds into four words)."""
-    import unicodedata
-
-    decomposed = unicodedata.normalize("NFKD", value)
-    return max(len(value.split()), len(re.findall(r"[^\W_]+", decomposed)))
-
-
-def bounded_text(what: str) -> Callable[[str], str]:
-    """A parser for free text (a name, words, an id): a usage error past the bounds."""
-    def parse(value: str) -> str:
-        words = _words(value)
-        if words > TEXT_MAX_WORDS:
-            raise typer.BadParameter(
-                f"{what} is too long: {words:,} words, at most {TEXT_MAX_WORDS}")
-        if len(value) > TEXT_MAX_CHARACTERS:
-            raise typer.BadParameter(f"{what} is too long: {len(value):,} characters, "
-                                     f"at most {TEXT_MAX_CHARACTERS}")
-        return value
-
-    return parse
-
-
-FormatOption = Annotated[Format, typer.Option(
-    "--format", "-f", help="Output: a table, or csv/json/ndjson for scripts (to stdout).")]
-RawOption = Annotated[bool, typer.Option(
-    "--raw", help="CSV: write cells as they are, without neutralising spreadsheet formulas "
-    "(by default a text cell a spreadsheet could run gets a leading ').")]
-PersonOption = Annotated[str | None, typer.Option(
-    "--person", parser=bounded_text("--person"), metavar="NAME",
-    help=f"A person's name, as you know it (any spelling, or a part); {TEXT_BOUNDS}.")]
-OrgOption = Annotated[str | None, typer.Option(
-    "--org", parser=bounded_text("--org"), metavar="NAME",
-    help=f"An organization's name or short name (APFP); {TEXT_BOUNDS}.")]
-LimitOption = Annotated[int | None, typer.Option(
-    "--limit", parser=whole_number(0, MAX_LIMIT), metavar="N",
-    help=f"Show at most N rows (0: all; at most {MAX_LIMIT:,}). Default: 100 in a table, "
-    "all in csv/json/ndjson.")]
-ChargeOption = Annotated[str | None, typer.Option(
-    "--charge", parser=bounded_text("--charge"), metavar="TEXT",
-    help=f"Text of an offence or of the report's wording ('covid', 'drug'); {TEXT_BOUNDS}.")]
-YearOption = Annotated[int | None, typer.Option(
-    "--year", parser=whole_number(1, 9999), metavar="YYYY", help="Events within this year.")]
-
-
-def _kind_option(help_text: str) -> object:
-    return typer.Option("--kind", parser=bounded_text("--kind"), metavar="TEXT",
-                        help=f"{help_text}; {TEXT_BOUNDS}.")
-
-
-@contextmanager
-def reading(ctx: typer.Context) -> Iterator[Session]:
-    """A read-only session on the chosen database; lookup failures become one error line."""
-    from incidentdb.db import session_scope
-    from incidentdb.lookup import LookupFailed
-
-    engine = open_engine(ctx)
-    try:
-        with session_scope(engine) as session:
-            yield session
-    except LookupFailed as exc:
-        err(f"Error: {exc}")
-        for record_id, name in exc.candidates:
-            err(f"  {name}  ({record_id})")
-        raise typer.Exit(1) from None
-    finally:
-        engine.dispose()
-
-
-def _limit(limit: int | None, fmt: Format) -> int | None:
-    """The number of rows to fetch: one more than shown, to know whether there are more."""
-    if limit is None:
-        limit = DEFAULT_TABLE_ROWS if fmt is Format.table else 0
-    return limit + 1 if limit else None
-
-
-def _shown(rows: list, fetch: int | None) -> list:
-    """The rows to show; a note on stderr when there were more."""
-    if fetch is not None and len(rows) >= fetch:
-        err(f"Showing the first {fetch - 1} rows; --limit 0 shows all.")
-        return rows[: fetch - 1]
-    return rows
+from incidentdb.cli.app import app, clip, reading
+from incidentdb.cli.options import (
+    MAX_LIMIT,
+    TEXT_BOUNDS,
+    TEXT_MAX_CHARACTERS,
+    ChargeOption,
+    Format,
+    FormatOption,
+    LimitOption,
+    OrgOption,
+    Page,
+    PersonOption,
+    RawOption,
+    YearOption,
+    bounded_text,
+    kind_option,
+    whole_number,
+)
+from incidentdb.errors import UserError
 
 
 def _month(value: str | None) -> str | None:
@@ -171,7 +59,6 @@ def _day(value: str | None) -> date | None:
 
 
 @app.command("person")
-@user_errors
 def person(ctx: typer.Context,
            name: Annotated[str, typer.Argument(
                metavar="NAME", parser=bounded_text("the name"),
@@ -192,9 +79,8 @@ def person(ctx: typer.Context,
 
 
 @app.command("people")
-@user_errors
 def people(ctx: typer.Context, charge: ChargeOption = None, org: OrgOption = None,
-           kind: Annotated[str | None, _kind_option(
+           kind: Annotated[str | None, kind_option(
                "An occupation or role: journalist, activist, lawyer, member...")] = None,
            limit: LimitOption = None, fmt: FormatOption = Format.table,
            raw: RawOption = False) -> None:
@@ -208,15 +94,14 @@ def people(ctx: typer.Context, charge: ChargeOption = None, org: OrgOption = Non
 
     with reading(ctx) as session:
         org_id = find_organization(session, org).id if org else None
-        fetch = _limit(limit, fmt)
-        rows = _shown(list_people(session, charge=charge, org_id=org_id, kind=kind,
-                                  limit=fetch), fetch)
+        page = Page.of(limit, fmt)
+        rows = page.rows(list_people(session, charge=charge, org_id=org_id, kind=kind,
+                                  limit=page.fetch))
     render_rows(rows, fmt.value, ["name", "occupations", "organizations", "charges", "id"],
                 title=f"{len(rows)} people", empty="No person matches.", raw=raw)
 
 
 @app.command("cases")
-@user_errors
 def cases(ctx: typer.Context, person: PersonOption = None, charge: ChargeOption = None,
           status: Annotated[str | None, typer.Option(
               "--status", parser=bounded_text("--status"), metavar="TEXT",
@@ -233,16 +118,15 @@ def cases(ctx: typer.Context, person: PersonOption = None, charge: ChargeOption 
 
     with reading(ctx) as session:
         person_id = find_person(session, person).id if person else None
-        fetch = _limit(limit, fmt)
-        rows = _shown(list_cases(session, person_id=person_id, charge=charge, status=status,
-                                 limit=fetch), fetch)
+        page = Page.of(limit, fmt)
+        rows = page.rows(list_cases(session, person_id=person_id, charge=charge, status=status,
+                                 limit=page.fetch))
     render_rows(rows, fmt.value, ["id", "title", "status", "defendants", "defendant_count",
                                   "charges", "latest_sentence", "sentence_date"],
                 title=f"{len(rows)} cases", empty="No case matches.", raw=raw)
 
 
 @app.command("charges")
-@user_errors
 def charges(ctx: typer.Context, fmt: FormatOption = Format.table, raw: RawOption = False) -> None:
     """Offence categories, with the number of cases and of named people charged.
 
@@ -258,7 +142,6 @@ def charges(ctx: typer.Context, fmt: FormatOption = Format.table, raw: RawOption
 
 
 @app.command("events")
-@user_errors
 def events(
     ctx: typer.Context,
     month: Annotated[str | None, typer.Option(
@@ -271,7 +154,7 @@ def events(
     include_uncertain: Annotated[bool, typer.Option(
         "--include-uncertain", help="Also events whose vague date only overlaps the period.")
     ] = False,
-    kind: Annotated[str | None, _kind_option("arrest, sentencing, pardon...")] = None,
+    kind: Annotated[str | None, kind_option("arrest, sentencing, pardon...")] = None,
     person: PersonOption = None, org: OrgOption = None,
     limit: LimitOption = None, fmt: FormatOption = Format.table, raw: RawOption = False,
 ) -> None:
@@ -302,10 +185,10 @@ def events(
     with reading(ctx) as session:
         person_id = find_person(session, person).id if person else None
         org_id = find_organization(session, org).id if org else None
-        fetch = _limit(limit, fmt)
-        rows = _shown(list_events(session, start=window[0], end=window[1],
+        page = Page.of(limit, fmt)
+        rows = page.rows(list_events(session, start=window[0], end=window[1],
                                   include_uncertain=include_uncertain, kind=kind,
-                                  person_id=person_id, org_id=org_id, limit=fetch), fetch)
+                                  person_id=person_id, org_id=org_id, limit=page.fetch))
     columns = ["date", "date_text", "kind", "title", "who", "id"]
     if include_uncertain:
         columns.insert(0, "uncertain")
@@ -314,7 +197,6 @@ def events(
 
 
 @app.command("timeline")
-@user_errors
 def timeline(ctx: typer.Context,
              year: YearOption = None,
              fmt: FormatOption = Format.table, raw: RawOption = False) -> None:
@@ -339,9 +221,8 @@ def timeline(ctx: typer.Context,
 
 
 @app.command("orgs")
-@user_errors
 def orgs(ctx: typer.Context,
-         kind: Annotated[str | None, _kind_option("court, political-party...")] = None,
+         kind: Annotated[str | None, kind_option("court, political-party...")] = None,
          fmt: FormatOption = Format.table, raw: RawOption = False) -> None:
     """Organizations, with their kind, parent, members and events.
 
@@ -357,7 +238,6 @@ def orgs(ctx: typer.Context,
 
 
 @app.command("org")
-@user_errors
 def org(ctx: typer.Context,
         name: Annotated[str, typer.Argument(
             metavar="NAME", parser=bounded_text("the name"),
@@ -377,15 +257,18 @@ def org(ctx: typer.Context,
     render_case_file(data, fmt.value, raw)
 
 
+SEARCH_RESULTS = 20  # a search shows the best 20 unless --limit says otherwise
+
+
 @app.command("search")
-@user_errors
 def search(ctx: typer.Context,
            text: Annotated[str, typer.Argument(
                metavar="TEXT", parser=bounded_text("the search text"),
                help=f"Words to find; taken literally; {TEXT_BOUNDS}.")],
-           limit: Annotated[int, typer.Option(
-               "--limit", parser=whole_number(1, MAX_SEARCH_LIMIT), metavar="N",
-               help=f"At most N results, from 1 to {MAX_SEARCH_LIMIT:,}.")] = 20,
+           limit: Annotated[int | None, typer.Option(
+               "--limit", parser=whole_number(0, MAX_LIMIT), metavar="N",
+               help=f"Show at most N results, best first (0: all; at most {MAX_LIMIT:,}). "
+               f"Default: {SEARCH_RESULTS}.")] = None,
            fmt: FormatOption = Format.table, raw: RawOption = False) -> None:
     """Ranked full-text search over events, cases, people and evidence excerpts.
 
@@ -396,8 +279,9 @@ def search(ctx: typer.Context,
     from incidentdb.output import render_rows
     from incidentdb.search import search as search_query
 
+    page = Page.of(limit, fmt, table=SEARCH_RESULTS, machine=SEARCH_RESULTS)
     with reading(ctx) as session:
-        hits = [asdict(h) for h in search_query(session, text, limit)]
+        hits = page.rows([asdict(h) for h in search_query(session, text, page.fetch)])
     for hit in hits:
         hit["rank"] = round(hit["rank"], 4)
     render_rows(hits, fmt.value, ["kind", "record_id", "title", "passage", "rank"],
@@ -405,7 +289,6 @@ def search(ctx: typer.Context,
 
 
 @app.command("stats")
-@user_errors
 def stats(ctx: typer.Context, fmt: FormatOption = Format.table, raw: RawOption = False) -> None:
     """Counts per table, per event kind, per offence and per month.
 
@@ -430,7 +313,6 @@ def stats(ctx: typer.Context, fmt: FormatOption = Format.table, raw: RawOption =
 
 
 @app.command("cite")
-@user_errors
 def cite(ctx: typer.Context,
          record_id: Annotated[str, typer.Argument(
              metavar="ID", parser=bounded_text("the id"),

@@ -1,0 +1,139 @@
+"""Options shared by the query commands, their parsers, and the one paging rule.
+
+Everything a user types passes a parser here first: whole numbers in ASCII digits
+within bounds, free text within bounds of characters and words. A listing shows a
+page (`Page`): 100 rows in a table, all in csv/json/ndjson, `--limit N` to choose,
+0 for all, and a note on stderr whenever rows were left out.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Annotated, Any
+
+import typer
+
+from incidentdb.cli.app import clip, err
+
+
+class Format(StrEnum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+    ndjson = "ndjson"
+
+
+DEFAULT_TABLE_ROWS = 100
+# Bounds on what a user types, so that no query spends more than about a second of
+# database time whatever its input (43,000 search words once took minutes on SQLite
+# and exhausted PostgreSQL's stack). Documented in the README's Guarantees.
+MAX_LIMIT = 1_000_000_000  # rows; every database accepts it as a LIMIT
+TEXT_MAX_CHARACTERS = 200  # any name, id, charge, kind or search text
+TEXT_MAX_WORDS = 32
+TEXT_BOUNDS = f"at most {TEXT_MAX_CHARACTERS} characters and {TEXT_MAX_WORDS} words"
+
+
+def whole_number(low: int, high: int) -> Callable[[str | int], int]:
+    """A parser for an option taking a whole number, in ASCII digits, from low to high.
+
+    The default int type calls int(), which also takes other scripts' digits (١٠),
+    signs, underscores and numbers too large for any database; a number a user types
+    must be the one they see.
+    """
+    def parse(value: str | int) -> int:
+        if isinstance(value, int):  # a default, not typed
+            return value
+        if not re.fullmatch(r"[0-9]+", value):
+            raise typer.BadParameter(
+                f"{clip(value)!r} is not a whole number written in digits 0-9")
+        digits = value.lstrip("0") or "0"
+        if len(digits) > len(str(high)) or not low <= int(digits) <= high:
+            raise typer.BadParameter(f"{clip(value)} is out of range: from {low} to {high:,}")
+        return int(digits)
+
+    return parse
+
+
+def _words(value: str) -> int:
+    """How many words a query will look up: by spaces, and by word characters after
+    compatibility decomposition (one character such as U+FDFA unfolds into four words)."""
+    import unicodedata
+
+    decomposed = unicodedata.normalize("NFKD", value)
+    return max(len(value.split()), len(re.findall(r"[^\W_]+", decomposed)))
+
+
+def bounded_text(what: str) -> Callable[[str], str]:
+    """A parser for free text (a name, words, an id): a usage error past the bounds."""
+    def parse(value: str) -> str:
+        words = _words(value)
+        if words > TEXT_MAX_WORDS:
+            raise typer.BadParameter(
+                f"{what} is too long: {words:,} words, at most {TEXT_MAX_WORDS}")
+        if len(value) > TEXT_MAX_CHARACTERS:
+            raise typer.BadParameter(f"{what} is too long: {len(value):,} characters, "
+                                     f"at most {TEXT_MAX_CHARACTERS}")
+        return value
+
+    return parse
+
+
+FormatOption = Annotated[Format, typer.Option(
+    "--format", "-f", help="Output: a table, or csv/json/ndjson for scripts (to stdout).")]
+RawOption = Annotated[bool, typer.Option(
+    "--raw", help="CSV: write cells as they are, without neutralising spreadsheet formulas "
+    "(by default a text cell a spreadsheet could run gets a leading ').")]
+PersonOption = Annotated[str | None, typer.Option(
+    "--person", parser=bounded_text("--person"), metavar="NAME",
+    help=f"A person's name, as you know it (any spelling, or a part); {TEXT_BOUNDS}.")]
+OrgOption = Annotated[str | None, typer.Option(
+    "--org", parser=bounded_text("--org"), metavar="NAME",
+    help=f"An organization's name or short name (APFP); {TEXT_BOUNDS}.")]
+LimitOption = Annotated[int | None, typer.Option(
+    "--limit", parser=whole_number(0, MAX_LIMIT), metavar="N",
+    help=f"Show at most N rows (0: all; at most {MAX_LIMIT:,}). Default: 100 in a table, "
+    "all in csv/json/ndjson.")]
+ChargeOption = Annotated[str | None, typer.Option(
+    "--charge", parser=bounded_text("--charge"), metavar="TEXT",
+    help=f"Text of an offence or of the report's wording ('covid', 'drug'); {TEXT_BOUNDS}.")]
+YearOption = Annotated[int | None, typer.Option(
+    "--year", parser=whole_number(1, 9999), metavar="YYYY", help="Events within this year.")]
+
+
+def kind_option(help_text: str) -> object:
+    return typer.Option("--kind", parser=bounded_text("--kind"), metavar="TEXT",
+                        help=f"{help_text}; {TEXT_BOUNDS}.")
+
+
+@dataclass(frozen=True)
+class Page:
+    """How many rows a listing shows (None: all), and the note when it left some out.
+
+    A listing fetches one row more than it shows (`fetch`), to know whether there are
+    more without counting them all.
+    """
+
+    size: int | None
+
+    @classmethod
+    def of(cls, limit: int | None, fmt: Format, table: int = DEFAULT_TABLE_ROWS,
+           machine: int = 0) -> Page:
+        """The page of `--limit`: its default is `table` rows in a table and `machine`
+        (0: all) in csv/json/ndjson; 0 means all."""
+        if limit is None:
+            limit = table if fmt is Format.table else machine
+        return cls(limit or None)
+
+    @property
+    def fetch(self) -> int | None:
+        return self.size + 1 if self.size else None
+
+    def rows(self, rows: list[Any]) -> list[Any]:
+        """The rows to show; a note on stderr when there were more."""
+        if self.size is not None and len(rows) > self.size:
+            err(f"Showing the first {self.size} rows; --limit 0 shows all.")
+            return rows[: self.size]
+        return rows

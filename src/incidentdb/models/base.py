@@ -1,0 +1,75 @@
+"""What every model shares: the declarative base, slugs, references, evidence, dates.
+
+Every curated record has a human-readable slug as its primary key, so data files
+can refer to it and reloads are idempotent. Every curated record carries its
+evidence (`Evidence`): the source it belongs to and a verbatim excerpt with its
+character offsets. Dated records share the `date_*` columns of `Dated`.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import (
+    Boolean,
+    Date,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+Slug = String(200)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def fk(target: str, *, cascade: bool = False) -> ForeignKey:
+    """A foreign key the loader can defer to commit (records arrive in any order)."""
+    return ForeignKey(target, ondelete="CASCADE" if cascade else None, deferrable=True,
+                      initially="IMMEDIATE")
+
+
+def ref(target: str, *, nullable: bool = False, cascade: bool = False) -> Mapped:
+    """A foreign key to a slug, indexed, because every reference is a lookup path."""
+    return mapped_column(
+        Slug,
+        fk(target, cascade=cascade),
+        nullable=nullable,
+        index=True,
+    )
+
+
+class Evidence:
+    """The source a record belongs to and the excerpt that supports it."""
+
+    @declared_attr
+    def source_id(cls) -> Mapped[str]:
+        return mapped_column(Slug, fk("sources.id"), index=True)
+
+    excerpt: Mapped[str] = mapped_column(Text)
+    excerpt_start: Mapped[int] = mapped_column(Integer)
+    excerpt_end: Mapped[int] = mapped_column(Integer)
+
+
+class Dated:
+    """One partial date (see `incidentdb.dates`): phrase, EDTF, precision, bounds."""
+
+    date_text: Mapped[str | None] = mapped_column(Text)
+    date_edtf: Mapped[str | None] = mapped_column(String(40))
+    date_precision: Mapped[str | None] = mapped_column(String(20))
+    date_start: Mapped[date | None] = mapped_column(Date, index=True)
+    date_end: Mapped[date | None] = mapped_column(Date, index=True)
+    date_throughout: Mapped[bool] = mapped_column(Boolean, default=False)
