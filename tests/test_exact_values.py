@@ -394,3 +394,23 @@ def test_the_bundled_data_has_no_ambiguous_excerpt() -> None:
     from incidentdb.loader import validate_paths
 
     assert validate_paths([DATA]).problems == []
+
+
+def test_a_charge_text_finds_an_offence_whose_name_has_a_non_ascii_capital(engine):
+    """SQLite's lower() and LIKE fold only ASCII letters: matched there, "émeute" missed
+    an offence named "Émeute" that PostgreSQL found. Offences are matched alike on both."""
+    from incidentdb.queries import charge_matches
+
+    with engine.begin() as conn:
+        conn.execute(text(
+            "INSERT INTO sources (id, title, publisher, events_year, text_path, sha256) "
+            "VALUES ('s', 'A report', 'tests', 2021, 'report.txt', :sha)"), {"sha": "0" * 64})
+        conn.execute(text(
+            "INSERT INTO offences (id, name, source_id, excerpt, excerpt_start, excerpt_end) "
+            "VALUES ('riot', 'Émeute', 's', 'Émeute', 0, 6), "
+            "('ordinary', 'Trespass', 's', 'Trespass', 7, 15)"))
+    with Session(engine) as session:
+        for typed in ("Émeute", "émeute", "ÉMEUTE", "meute", "Riot"):
+            assert charge_matches(session, typed).offences == ("riot",), typed
+        assert charge_matches(session, "TRESPASS").offences == ("ordinary",)
+        assert charge_matches(session, "Émeutes").offences == ()

@@ -59,11 +59,6 @@ def term_label(kind: str, low: int | None, high: int | None) -> str:
     return f"{months(low)} to {months(high)}"
 
 
-def _like(column: Any, text: str) -> Any:
-    """Case-insensitive substring match with the user's text taken literally."""
-    return func.lower(column).contains(text.lower(), autoescape=True)
-
-
 # --- people -----------------------------------------------------------------------------------
 
 
@@ -91,8 +86,17 @@ class ChargeMatch:
 
 
 def charge_matches(session: Session, text: str) -> ChargeMatch:
-    offences = tuple(session.scalars(select(Offence.id).where(or_(
-        _like(Offence.id, text.replace(" ", "-")), _like(Offence.name, text)))))
+    """The offences whose id or name holds the text (any case, taken literally), and the
+    charges whose wording has its words.
+
+    Offences are a controlled list (tens of rows), matched in Python: SQLite's lower()
+    and LIKE fold only ASCII letters, so "émeute" would miss an offence named "Émeute"
+    there and find it on PostgreSQL.
+    """
+    wanted = text.lower()
+    offences = tuple(offence_id for offence_id, name in session.execute(
+        select(Offence.id, Offence.name).order_by(Offence.id))
+        if wanted.replace(" ", "-") in offence_id.lower() or wanted in name.lower())
     return ChargeMatch(offences, titles_matching(session, "charge", text))
 
 
