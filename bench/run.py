@@ -33,12 +33,12 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 from generate import COMPLETE, OFFENCES, generate, person_name  # noqa: E402
 
-from incidentdb.writer import TABLE_ORDER  # noqa: E402
+from incidentdb.models import write_order  # noqa: E402
 
 PYTHON = sys.executable
 CLI = [PYTHON, "-m", "incidentdb"]
 # the tables a load writes, in an order that satisfies their references
-LOADED_TABLES = (*TABLE_ORDER, "search_entries")
+LOADED_TABLES = (*(d.name for d in write_order()), "search_entries")
 
 
 # Runs a command as its only child and prints the child's peak RSS (KiB) last on stderr: a
