@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from incidentdb.models import DECLARATIONS, EVIDENCE_FIELDS, Field, declaration
+from incidentdb.models import DECLARATIONS, EVIDENCE_FIELDS, Field, declaration, declared
 
 __all__ = ["COUNT_FIELDS", "EVIDENCE_FIELDS", "PARTICIPANT_FIELDS", "SECTIONS", "Field",
            "Section", "singular"]
@@ -35,5 +35,5 @@ def singular(section: str | None) -> str:
     """How messages name one record of a table ("person"); "record" when none is given."""
     if not section:
         return "record"
-    found = next((d for d in DECLARATIONS if d.name == section), None)
+    found = declared().get(section)
     return found.singular if found else section
