@@ -283,8 +283,8 @@ def _no_unknown(value: dict[Any, Any], known: set[str], name: str) -> None:
 
 
 def _as_given(value: Any, spec: Field, name: str, events_year: int) -> Any:
-    """Participants and counts: each item is a record of its own, which the validator
-    checks against PARTICIPANT_FIELDS or COUNT_FIELDS (Validator._children)."""
+    """Participants, counts and chronology: each item is a record of its own, which the
+    validator checks against its table's fields (Validator._children)."""
     return value
 
 
@@ -325,4 +325,5 @@ KINDS: dict[str, Kind] = {
     "date": Kind(_date, _date_columns),
     "participants": Kind(_as_given),
     "counts": Kind(_as_given),
+    "chronology": Kind(_as_given),
 }

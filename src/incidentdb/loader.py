@@ -29,7 +29,8 @@ from typing import TYPE_CHECKING, Any
 
 from incidentdb.bundle import bundled_path
 from incidentdb.errors import IncidentdbError
-from incidentdb.models import declaration
+from incidentdb.chronology import derive
+from incidentdb.models import chronology_of, declaration
 from incidentdb.reading import Problem, RawRecord, find_data_files, is_json_lines, read_file
 from incidentdb.sections import singular
 from incidentdb.shapes import Progress
@@ -227,6 +228,9 @@ def load_paths(engine: Engine, paths: list[Path] | None = None, *, dry_run: bool
             if problems:
                 raise LoadError(_sorted(problems), reading.unread())
             kept, removed = writer.remove_unseen(prune)
+            _check_chronology(reading, writer)
+            if problems:
+                raise LoadError(_sorted(problems), reading.unread())
             writer.drop_seen()
             if dry_run:
                 transaction.rollback()
@@ -259,6 +263,19 @@ def _check_whole_load(reading: _Reading, writer: LoadWriter, prune: bool) -> Non
             continue  # the refused record was reported already
         reading.problem(number, line, f"{singular(parent)} {target!r} does not exist",
                         declaration(table).reported_as, record_id)
+
+
+def _check_chronology(reading: _Reading, writer: LoadWriter) -> None:
+    """Derive the dated records' bounds (incidentdb.chronology); what is wrong with the
+    relations is a problem of the row that states it, where the load holds it."""
+    for issue in derive(writer.conn):
+        table = chronology_of(issue.table).name if issue.chronology else issue.table
+        found = writer.where(table, issue.chronology or issue.record_id)
+        if found is None:  # a record already in the database that this load did not hold
+            reading.validator.problems.append(Problem(
+                "(database)", None, issue.message, issue.table, issue.record_id))
+        else:
+            reading.problem(found[0], found[1], issue.message, issue.table, issue.record_id)
 
 
 def _sorted(problems: list[Problem]) -> list[Problem]:

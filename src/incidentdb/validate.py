@@ -20,6 +20,8 @@ from typing import Any
 from incidentdb.checks import MAX_OCCURRENCES, Invalid, check_count_value, kind_of
 from incidentdb.names import fold, id_words
 from incidentdb.reading import LINE_KEY, Problem, RawRecord
+from incidentdb.models import chronology_of, declared
+from incidentdb.models.chronology import DATED_KINDS, RELATIONS, REPORTED, TARGET
 from incidentdb.sections import COUNT_FIELDS, EVIDENCE_FIELDS, PARTICIPANT_FIELDS, SECTIONS, Field
 
 SHOWN_OFFSETS = 10  # offsets of an ambiguous excerpt's occurrences named in its message
@@ -346,7 +348,70 @@ class Validator:
                     out.append(("event_counts", (child["id"],), child, at))
             if not ok:
                 return None
+        if declared()[section].dated:
+            chronology = self._chronology(record, rid, row, source)
+            if chronology is None:
+                return None
+            out += chronology
         return out
+
+    def _chronology(self, record: RawRecord, rid: str, row: dict[str, Any],
+                    source: SourceText) -> list[tuple[str, tuple, dict[str, Any], int]] | None:
+        """Rows of a dated record's chronology table: its `after`, `before`, `during`
+        relations and the date of reports about it (`reported`)."""
+        table = chronology_of(record.section).name
+        out = []
+        ok = True
+        for relation in (*RELATIONS, REPORTED):
+            row.pop(relation, None)
+            for item in _items(record.data.get(relation)):
+                at = item.get(LINE_KEY, record.line) if isinstance(item, dict) else record.line
+                child = self._statement(record, rid, relation, item, row, source)
+                ok = ok and child is not None
+                if child:
+                    out.append((table, (child["id"],), child, at))
+        return out if ok else None
+
+    def _statement(self, record: RawRecord, rid: str, relation: str, item: Any,
+                   owner: dict[str, Any], source: SourceText) -> dict[str, Any] | None:
+        """One chronology row: `ID`, `kind:ID` or {id, excerpt, occurrence} for a relation;
+        a date or {date, excerpt, occurrence} for `reported`."""
+        key = "date" if relation == REPORTED else "id"
+        if not isinstance(item, dict) or (relation == REPORTED and "date" not in item):
+            item = {key: item}
+        line = item.pop(LINE_KEY, record.line)
+        sub = RawRecord(record.section, item, record.path, line)
+        fields = {name: spec for name, spec in chronology_of(record.section).fields.items()
+                  if name in (key, "excerpt", "occurrence")}
+        checked = self._record(sub, fields, source.events_year, rid)
+        if checked is None:
+            return None
+        if key not in item:
+            self._problem(sub, f"{relation} needs {'a date' if key == 'date' else 'an id'}", rid)
+            return None
+        target = checked.pop("id", None)
+        if target is not None and not TARGET.fullmatch(target):
+            self._problem(sub, f"{relation} must name a record by its id (or kind:id, kind "
+                               f"one of {', '.join(DATED_KINDS)}), not {target!r}", rid)
+            return None
+        evidence = self._own_evidence(sub, rid, checked, owner, source, relation)
+        if evidence is None:
+            return None
+        return {**checked, **evidence, "record_id": rid, "relation": relation,
+                "target": target, "id": f"{rid}/{relation}" + (f"/{target}" if target else "")}
+
+    def _own_evidence(self, sub: RawRecord, rid: str, row: dict[str, Any],
+                      owner: dict[str, Any], source: SourceText, what: str,
+                      ) -> dict[str, Any] | None:
+        """An item's evidence: its own excerpt if it has one, else its owner's, where the
+        owner's excerpt was found (even by its `occurrence`)."""
+        excerpt, occurrence = row.pop("excerpt", None), row.pop("occurrence", None)
+        if excerpt is not None:
+            return self._evidence(sub, source, excerpt, occurrence, rid)
+        if occurrence is not None:
+            self._problem(sub, f"occurrence needs the {what}'s own excerpt", rid)
+            return None
+        return {k: owner[k] for k in ("source_id", "excerpt", "excerpt_start", "excerpt_end")}
 
     def _participant(self, record: RawRecord, event_id: str, item: Any, event: dict[str, Any],
                      source: SourceText) -> dict[str, Any] | None:
@@ -362,16 +427,7 @@ class Validator:
             self._problem(sub, "a participant needs exactly one of person, organization, group",
                           event_id)
             return None
-        excerpt, occurrence = row.pop("excerpt", None), row.pop("occurrence", None)
-        if excerpt is None:
-            if occurrence is not None:
-                self._problem(sub, "occurrence needs the participant's own excerpt", event_id)
-                return None
-            # the event's evidence, where it was found (even by its `occurrence`)
-            evidence: dict[str, Any] | None = {
-                k: event[k] for k in ("source_id", "excerpt", "excerpt_start", "excerpt_end")}
-        else:
-            evidence = self._evidence(sub, source, excerpt, occurrence, event_id)
+        evidence = self._own_evidence(sub, event_id, row, event, source, "participant")
         if evidence is None:
             return None
         key = row[who[0]] if who[0] != "group_description" else _slug_of(row[who[0]])

@@ -66,7 +66,9 @@ class _Table:
         self.table = table
         self.name = table.name
         self.owner = declaration(table.name).owner  # a nested row: the record it belongs to
-        self.columns = [c.key for c in table.columns if c.autoincrement is not True]
+        # derived columns (a dated record's bounds) are the chronology's to write
+        self.columns = [c.key for c in table.columns
+                        if c.autoincrement is not True and not c.info.get("derived")]
         self.key = [c.key for c in table.primary_key.columns]
         self.converted = {c.key for c in table.columns if isinstance(c.type, Date | Boolean)}
         self.seen = f"seen_{self.name}"
@@ -289,6 +291,13 @@ class LoadWriter:
                 for file, line, record_id, target in self.conn.execute(query, params):
                     out.append((t.name, file, line, record_id, parent, target))
         return out
+
+    def where(self, table: str, key: str) -> tuple[int, int] | None:
+        """(file number, line) of the row of `table` with this key in this load; None
+        when the load did not hold it (a record already in the database)."""
+        return self.conn.execute(_sql(f"SELECT file, line FROM {self.tables[table].seen} "
+                                      "WHERE k0 = :key ORDER BY file, line LIMIT 1"),
+                                 {"key": key}).first()  # type: ignore[return-value]
 
     def refresh_statistics(self) -> None:
         """After a large load, tell PostgreSQL's planner what the tables now hold: without

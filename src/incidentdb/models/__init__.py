@@ -17,6 +17,7 @@ from functools import cache
 from incidentdb.models import (
     cases,
     charges,
+    chronology,
     events,
     memberships,
     offences,
@@ -54,13 +55,17 @@ DECLARATIONS: tuple[Declaration, ...] = (
     people.OCCUPATIONS,
     organizations.DECLARATION,
     memberships.DECLARATION,
+    chronology.MEMBERSHIPS,
     cases.DECLARATION,
     cases.DEFENDANTS,
     charges.DECLARATION,
+    chronology.CHARGES,
     sentences.DECLARATION,
+    chronology.SENTENCES,
     events.DECLARATION,
     events.PARTICIPANTS,
     events.COUNTS,
+    chronology.EVENTS,
     search_entries.DECLARATION,
 )
 
@@ -82,6 +87,17 @@ def curated() -> list[Declaration]:
     return [d for d in DECLARATIONS if not d.derived]
 
 
+def dated() -> list[Declaration]:
+    """The tables of dated records (with derived bounds and a chronology table)."""
+    return [d for d in DECLARATIONS if d.dated]
+
+
+def chronology_of(table: str) -> Declaration:
+    """The declaration of a dated table's chronology table."""
+    return next(d for d in DECLARATIONS if d.owner and d.owner.table == table
+                and d.name.endswith("_chronology"))
+
+
 def write_order() -> list[Declaration]:
     """The curated tables parents first: every table refers only to those before it
     (from the foreign keys, so a new table needs no place in a hand-kept list)."""
@@ -91,7 +107,7 @@ def write_order() -> list[Declaration]:
 
 __all__ = [
     "DECLARATIONS", "EVIDENCE_FIELDS", "NAMING_CONVENTION", "Base", "Case", "CaseDefendant",
-    "Charge", "Dated", "Declaration", "Document", "Event", "EventCount", "EventParticipant",
+    "Charge", "Dated", "chronology_of", "dated", "Declaration", "Document", "Event", "EventCount", "EventParticipant",
     "Evidence", "Field", "Membership", "Offence", "Organization", "Owner", "Person",
     "PersonName", "PersonOccupation", "SearchEntry", "Sentence", "Slug", "Source", "curated",
     "declaration", "declared", "write_order",

@@ -6,11 +6,13 @@ from sqlalchemy import String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from incidentdb import vocabulary as v
+from incidentdb.models.chronology import FIELDS as CHRONOLOGY
+from incidentdb.models.chronology import Bounded
 from incidentdb.models.base import Base, Dated, Evidence, Slug, ref
 from incidentdb.models.declaration import DATE, ID, Declaration, Document, Field, reference
 
 
-class Charge(Dated, Evidence, Base):
+class Charge(Dated, Bounded, Evidence, Base):
     __tablename__ = "charges"
 
     id: Mapped[str] = mapped_column(Slug, primary_key=True)
@@ -32,6 +34,7 @@ DECLARATION = Declaration(
         "wording": Field("text", required=True),
         "characterisation": Field("choice", choices=v.CHARACTERISATIONS),
         "date": DATE,
+        **CHRONOLOGY,
         "outcome": Field("choice", choices=v.CHARGE_OUTCOMES),
     },
     document=Document("wording"),

@@ -90,6 +90,11 @@ class Declaration:
         return "excerpt" in self.table.c
 
     @property
+    def dated(self) -> bool:
+        """Whether its records have a date with derived bounds (models.chronology)."""
+        return "earliest" in self.table.c
+
+    @property
     def reported_as(self) -> str:
         """The section its rows' problems are reported against: its owner's, if nested."""
         return self.owner.table if self.owner else self.name

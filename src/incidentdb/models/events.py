@@ -6,6 +6,8 @@ from sqlalchemy import CheckConstraint, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from incidentdb import vocabulary as v
+from incidentdb.models.chronology import FIELDS as CHRONOLOGY
+from incidentdb.models.chronology import Bounded
 from incidentdb.models.base import Base, Dated, Evidence, Slug, ref
 from incidentdb.models.declaration import (
     DATE,
@@ -20,11 +22,12 @@ from incidentdb.models.declaration import (
 )
 
 
-class Event(Dated, Evidence, Base):
+class Event(Dated, Bounded, Evidence, Base):
     __tablename__ = "events"
-    # Events come in date order: this index answers "a month's events, first page" by
-    # reading the page in order, without sorting the month.
-    __table_args__ = (Index("ix_events_date_order", "date_start", "date_end", "id"),)
+    # Events come in date order (incidentdb.chronology): this index answers "a month's
+    # events, first page" by reading the page in order, without sorting the month.
+    __table_args__ = (Index("ix_events_chronological", "earliest", "latest", "chain_depth",
+                            "id"),)
 
     id: Mapped[str] = mapped_column(Slug, primary_key=True)
     kind: Mapped[str] = mapped_column(String(40), index=True)
@@ -85,6 +88,7 @@ DECLARATION = Declaration(
         "place": Field("text"),
         "case": reference("cases"),
         "date": DATE,
+        **CHRONOLOGY,
         "participants": Field("participants"),
         "counts": Field("counts"),
     },

@@ -6,11 +6,13 @@ from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from incidentdb import vocabulary as v
+from incidentdb.models.chronology import FIELDS as CHRONOLOGY
+from incidentdb.models.chronology import Bounded
 from incidentdb.models.base import Base, Dated, Evidence, Slug, ref
 from incidentdb.models.declaration import DATE, ID, Declaration, Document, Field, reference
 
 
-class Membership(Dated, Evidence, Base):
+class Membership(Dated, Bounded, Evidence, Base):
     __tablename__ = "memberships"
 
     id: Mapped[str] = mapped_column(Slug, primary_key=True)
@@ -27,6 +29,7 @@ DECLARATION = Declaration(
         "organization": reference("organizations", required=True),
         "role": Field("choice", required=True, choices=v.MEMBERSHIP_ROLES),
         "date": DATE,
+        **CHRONOLOGY,
     },
     document=Document("role"),
     ftm="Membership",

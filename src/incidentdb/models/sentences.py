@@ -6,11 +6,13 @@ from sqlalchemy import CheckConstraint, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from incidentdb import vocabulary as v
+from incidentdb.models.chronology import FIELDS as CHRONOLOGY
+from incidentdb.models.chronology import Bounded
 from incidentdb.models.base import Base, Dated, Evidence, Slug, ref
 from incidentdb.models.declaration import DATE, ID, Declaration, Document, Field, reference
 
 
-class Sentence(Dated, Evidence, Base):
+class Sentence(Dated, Bounded, Evidence, Base):
     __tablename__ = "sentences"
     __table_args__ = (
         CheckConstraint(
@@ -45,6 +47,7 @@ DECLARATION = Declaration(
         "kind": Field("choice", required=True, choices=v.SENTENCE_KINDS),
         "term_months": Field("term"),
         "date": DATE,
+        **CHRONOLOGY,
         "court": reference("organizations"),
         "replaces": reference("sentences"),
         "change": Field("choice", choices=v.SENTENCE_CHANGES),

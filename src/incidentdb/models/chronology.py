@@ -1,0 +1,137 @@
+"""How dated records stand in time to each other: stated relations, and derived bounds.
+
+A report often dates a fact only relative to another ("the appeal court upheld his
+conviction", "went on a hunger strike, which led to his house arrest"), or gives the
+date of reports about it rather than of the fact ("In December 2020, media outlets
+reported that authorities arrested..."). Each dated table has a child table of such
+statements, `<singular>_chronology`: `after`, `before` and `during` name another dated
+record; `reported` holds a date by which the record had happened. Each row carries
+its evidence, like any other fact.
+
+From the stated dates, these relations and each source's publication date, the
+loader derives the tightest bounds a record's date has (`Bounded`), kept apart from
+the stated `date_*` columns, which they never overwrite (incidentdb.chronology).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from sqlalchemy import CheckConstraint, Date, Integer, String
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column
+
+from incidentdb.models.base import Base, Dated, Evidence, fk
+from incidentdb.models.declaration import DATE, OCCURRENCE, Declaration, Field, Owner
+
+RELATIONS = ("after", "before", "during")  # to another dated record
+REPORTED = "reported"  # a date: the record had happened by the end of it
+BASES = ("stated", "derived", "none")
+# The kinds of dated record a target may name (`kind:id`), and a target's form.
+DATED_KINDS = ("event", "charge", "sentence", "membership")
+TARGET = re.compile(r"(?:(?:" + "|".join(DATED_KINDS) + r"):)?[a-z0-9]+(?:-[a-z0-9]+)*")
+
+
+def _derived(type_: object, comment: str, **kw: object) -> Mapped:
+    """A column the loader derives (incidentdb.chronology): not in the data files, not
+    compared by the writer."""
+    return mapped_column(type_, info={"derived": True}, comment=comment, **kw)
+
+
+class Bounded:
+    """Derived bounds of a dated record: the earliest and latest day it may have happened,
+    what each rests on, and its place in chains of stated relations."""
+
+    @declared_attr
+    def earliest(cls) -> Mapped[date | None]:
+        return _derived(Date, "Earliest day the record may have happened (stated or derived)")
+
+    @declared_attr
+    def earliest_basis(cls) -> Mapped[str | None]:
+        return _derived(String(10), "What `earliest` rests on: stated, derived or none")
+
+    @declared_attr
+    def earliest_from(cls) -> Mapped[str | None]:
+        return _derived(String(220), "The record (kind:id) or source (source:id) whose date "
+                                     "gives a derived `earliest`")
+
+    @declared_attr
+    def latest(cls) -> Mapped[date | None]:
+        return _derived(Date, "Latest day the record may have happened (stated or derived; "
+                              "never after its source's publication)")
+
+    @declared_attr
+    def latest_basis(cls) -> Mapped[str | None]:
+        return _derived(String(10), "What `latest` rests on: stated, derived or none")
+
+    @declared_attr
+    def latest_from(cls) -> Mapped[str | None]:
+        return _derived(String(220), "The record (kind:id) or source (source:id) whose date "
+                                     "gives a derived `latest`")
+
+    @declared_attr
+    def chain_depth(cls) -> Mapped[int]:
+        return _derived(Integer, "Records that come before this one in the longest chain of "
+                                 "stated relations: breaks ties in date order",
+                        default=0, server_default="0")
+
+
+class Chronology(Dated, Evidence):
+    """One statement about when a record happened: a relation to another dated record
+    (`target`), or the date of reports about it (`reported`: the `date_*` columns)."""
+
+    @declared_attr.directive
+    def __table_args__(cls) -> tuple:
+        return (CheckConstraint("(target IS NULL) = (relation = 'reported')",
+                                name="target_or_date"),)
+
+    id: Mapped[str] = mapped_column(String(460), primary_key=True)
+    relation: Mapped[str] = mapped_column(String(20))
+    # the other record as the data names it: `id`, or `kind:id` where an id names
+    # records of several kinds (resolved by incidentdb.chronology)
+    target: Mapped[str | None] = mapped_column(String(220), index=True)
+
+
+def record(owner: str) -> Mapped[str]:
+    """The column naming the record a chronology row belongs to."""
+    return mapped_column(String(200), fk(f"{owner}.id", cascade=True), index=True)
+
+
+def declaration_of(model: type[Base], owner: str, singular: str) -> Declaration:
+    """The declaration of the chronology table of a dated table (`owner`)."""
+    return Declaration(model, f"{singular} chronology", fields={
+        "id": Field("name"),  # the other record, as written
+        "date": DATE,  # of `reported`
+        "excerpt": Field("text"),
+        "occurrence": OCCURRENCE,
+    }, owner=Owner(owner, "record_id"))
+
+
+class EventChronology(Chronology, Base):
+    __tablename__ = "event_chronology"
+    record_id: Mapped[str] = record("events")
+
+
+class ChargeChronology(Chronology, Base):
+    __tablename__ = "charge_chronology"
+    record_id: Mapped[str] = record("charges")
+
+
+class SentenceChronology(Chronology, Base):
+    __tablename__ = "sentence_chronology"
+    record_id: Mapped[str] = record("sentences")
+
+
+class MembershipChronology(Chronology, Base):
+    __tablename__ = "membership_chronology"
+    record_id: Mapped[str] = record("memberships")
+
+
+EVENTS = declaration_of(EventChronology, "events", "event")
+CHARGES = declaration_of(ChargeChronology, "charges", "charge")
+SENTENCES = declaration_of(SentenceChronology, "sentences", "sentence")
+MEMBERSHIPS = declaration_of(MembershipChronology, "memberships", "membership")
+
+
+# The fields a dated record's section has for its chronology (Validator._chronology).
+FIELDS = {name: Field("chronology") for name in (*RELATIONS, REPORTED)}
