@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Column, Date, Integer, MetaData, String, Table, Text, func, select
 
+from incidentdb.chronology import order_by
 from incidentdb.errors import IncidentdbError
 from incidentdb.models import Base, curated
 
@@ -113,7 +114,10 @@ def snapshot(engine: Engine) -> Iterator[Connection]:
 
 
 def ordered(table: Table) -> Select:
-    """Every row of the table, in primary-key order."""
+    """Every row of the table: dated records in the date order (incidentdb.chronology),
+    the others in primary-key order."""
+    if "sort_earliest" in table.c:
+        return select(table).order_by(*order_by(table))
     return select(table).order_by(*table.primary_key.columns)
 
 

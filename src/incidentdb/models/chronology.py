@@ -17,8 +17,9 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from typing import Any
 
-from sqlalchemy import CheckConstraint, Date, Integer, String
+from sqlalchemy import CheckConstraint, Date, Integer, String, text
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
 from incidentdb.models.base import Base, Dated, Evidence, fk
@@ -32,7 +33,7 @@ DATED_KINDS = ("event", "charge", "sentence", "membership")
 TARGET = re.compile(r"(?:(?:" + "|".join(DATED_KINDS) + r"):)?[a-z0-9]+(?:-[a-z0-9]+)*")
 
 
-def _derived(type_: object, comment: str, **kw: object) -> Mapped:
+def _derived(type_: Any, comment: str, **kw: Any) -> Mapped:
     """A column the loader derives (incidentdb.chronology): not in the data files, not
     compared by the writer."""
     return mapped_column(type_, info={"derived": True}, comment=comment, **kw)
@@ -68,6 +69,18 @@ class Bounded:
     def latest_from(cls) -> Mapped[str | None]:
         return _derived(String(220), "The record (kind:id) or source (source:id) whose date "
                                      "gives a derived `latest`")
+
+    # earliest and latest with the ends of the calendar for "unknown": never NULL, so
+    # that one index and one comparison serve the date order and every window query
+    @declared_attr
+    def sort_earliest(cls) -> Mapped[date]:
+        return _derived(Date, "`earliest`, or 0001-01-01 when unknown: for ordering",
+                        server_default=text("'0001-01-01'"))
+
+    @declared_attr
+    def sort_latest(cls) -> Mapped[date]:
+        return _derived(Date, "`latest`, or 9999-12-31 when unknown: for ordering",
+                        server_default=text("'9999-12-31'"))
 
     @declared_attr
     def chain_depth(cls) -> Mapped[int]:
