@@ -113,12 +113,22 @@ def snapshot(engine: Engine) -> Iterator[Connection]:
             yield conn
 
 
-def ordered(table: Table) -> Select:
-    """Every row of the table: dated records in the date order (incidentdb.chronology),
-    the others in primary-key order."""
+def exported(table: Table) -> list[Column]:
+    """The columns an export writes: all but those kept only to order rows by (the date
+    order's stand-ins for unknown bounds, which a reader could take for dates)."""
+    return [c for c in table.columns if not c.info.get("ordering")]
+
+
+def ordering(table: Table) -> list[Any]:
+    """Dated records in the date order (incidentdb.chronology), others by primary key."""
     if "sort_earliest" in table.c:
-        return select(table).order_by(*order_by(table))
-    return select(table).order_by(*table.primary_key.columns)
+        return order_by(table)
+    return list(table.primary_key.columns)
+
+
+def ordered(table: Table) -> Select:
+    """Every row of the table, its exported columns, in `ordering`."""
+    return select(*exported(table)).order_by(*ordering(table))
 
 
 def batches(conn: Connection, query: Select, table: Table,

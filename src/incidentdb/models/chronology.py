@@ -33,10 +33,11 @@ DATED_KINDS = ("event", "charge", "sentence", "membership")
 TARGET = re.compile(r"(?:(?:" + "|".join(DATED_KINDS) + r"):)?[a-z0-9]+(?:-[a-z0-9]+)*")
 
 
-def _derived(type_: Any, comment: str, **kw: Any) -> Mapped:
+def _derived(type_: Any, comment: str, ordering: bool = False, **kw: Any) -> Mapped:
     """A column the loader derives (incidentdb.chronology): not in the data files, not
-    compared by the writer."""
-    return mapped_column(type_, info={"derived": True}, comment=comment, **kw)
+    compared by the writer; `ordering`: there only to order by, not exported."""
+    return mapped_column(type_, info={"derived": True, "ordering": ordering}, comment=comment,
+                         **kw)
 
 
 class Bounded:
@@ -75,12 +76,12 @@ class Bounded:
     @declared_attr
     def sort_earliest(cls) -> Mapped[date]:
         return _derived(Date, "`earliest`, or 0001-01-01 when unknown: for ordering",
-                        server_default=text("'0001-01-01'"))
+                        ordering=True, server_default=text("'0001-01-01'"))
 
     @declared_attr
     def sort_latest(cls) -> Mapped[date]:
         return _derived(Date, "`latest`, or 9999-12-31 when unknown: for ordering",
-                        server_default=text("'9999-12-31'"))
+                        ordering=True, server_default=text("'9999-12-31'"))
 
     @declared_attr
     def chain_depth(cls) -> Mapped[int]:
