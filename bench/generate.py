@@ -78,8 +78,9 @@ def source_sentences() -> Iterator[str]:
                f"{who} on {offence} charges, case number {i}.")
 
 
-def random_date(rng: random.Random) -> Record | str:
-    year = rng.randrange(2000, 2022)
+def random_date(rng: random.Random, since: int = 2000, until: int = 2021) -> Record | str:
+    """A date phrase (or {text, edtf}) of a year from since to until."""
+    year = rng.randrange(since, until + 1)
     month = rng.randrange(1, 13)
     pick = rng.random()
     if pick < 0.30:
@@ -196,16 +197,20 @@ class Synthetic:
         for i in range(self.n_cases):
             if i % 10 == 9:
                 continue
+            # an appeal comes after the sentence it replaces: a later year (the loader
+            # refuses a replacement dated before what it replaced)
+            year = self.rng.randrange(2000, 2021)
             first = {**self.base("sentences", f"sentence-{i}"), "case": f"case-{i}",
                      "person": f"person-{self.defendant(i)}", "kind": "imprisonment",
-                     "term_months": 12 + i % 120, "date": random_date(self.rng),
+                     "term_months": 12 + i % 120, "date": random_date(self.rng, year, year),
                      "court": f"org-{i % self.n_orgs}", "status": "serving"}
             if i % 5 == 0:
                 first["status"] = "replaced"
                 yield first
                 yield {**self.base("sentences", f"sentence-{i}-b"), "case": f"case-{i}",
                        "person": first["person"], "kind": "suspended",
-                       "term_months": {"min": 12, "max": 36}, "date": random_date(self.rng),
+                       "term_months": {"min": 12, "max": 36},
+                       "date": random_date(self.rng, year + 1),
                        "replaces": f"sentence-{i}", "change": "appeal", "status": "serving"}
             else:
                 yield first

@@ -127,3 +127,51 @@ def test_migration_0008_stores_the_source_texts(empty_db, tmp_path):
         assert load_paths(engine, [DATA]).unchanged
     finally:
         engine.dispose()
+
+
+def _bounds(url: str) -> dict[str, list[tuple]]:
+    engine = make_engine(url)
+    try:
+        with engine.connect() as conn:
+            # as text: raw SQL gives SQLite's dates as written, PostgreSQL's as dates
+            return {table: [tuple(v if v is None or isinstance(v, int | str) else str(v)
+                                  for v in row) for row in conn.execute(text(
+                f"SELECT id, earliest, earliest_basis, latest, latest_basis, latest_from, "
+                f"chain_depth FROM {table} ORDER BY id"))]
+                for table in ("events", "charges", "sentences", "memberships")}
+    finally:
+        engine.dispose()
+
+
+def test_migration_0009_derives_the_bounds_of_the_records_already_there(empty_db):
+    """Downgrading drops the bounds and the stated relations; upgrading derives each
+    record's bounds from its stated date, its source's publication and the sentences it
+    replaced: the same bounds as the load gave every record that no relation touches."""
+    migrate.upgrade(empty_db.url)
+    engine = make_engine(empty_db.url)
+    try:
+        load_paths(engine, [DATA])
+        loaded = _bounds(empty_db.url)
+        with engine.connect() as conn:
+            related = {value for kind in ("event", "charge", "sentence", "membership")
+                       for row in conn.execute(text(
+                           f"SELECT record_id, target FROM {kind}_chronology"))
+                       for value in row if value}
+        related = {value.rpartition(":")[2] for value in related}
+        migrate.downgrade(empty_db.url, "0008")
+        assert "earliest" not in {c["name"] for c in inspect(engine).get_columns("events")}
+        assert "event_chronology" not in inspect(engine).get_table_names()
+        migrate.upgrade(empty_db.url)
+        upgraded = _bounds(empty_db.url)
+        for table, rows in loaded.items():
+            kept = [row for row in rows if row[0] not in related]
+            assert kept == [row for row in upgraded[table] if row[0] not in related], table
+            assert len(kept) > 10
+        replacing = [row for row in upgraded["sentences"]
+                     if row[0] == "bakuvi-suspended-sentence"]
+        assert replacing == [("bakuvi-suspended-sentence", "2021-06-01", "stated",
+                              "2021-06-30", "stated", None, 1)]
+        undated = [row for row in upgraded["events"] if row[1] is None and row[4] == "derived"]
+        assert undated and all(row[3] == "2022-01-13" for row in undated)
+    finally:
+        engine.dispose()

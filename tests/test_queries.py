@@ -8,8 +8,11 @@ import json
 import re
 
 import pytest
+from sqlalchemy import text
 
 from incidentdb.cli import app
+from incidentdb.db import make_engine
+from incidentdb.queries import TIMELINE_PARTS
 
 from .conftest import ACCENTED_NAMES
 
@@ -252,9 +255,29 @@ def test_timeline_counts_per_month(loaded_db, run):
         run(loaded_db.url, "timeline", "--year", "2021", "--format", "csv"))}
     assert rows["2021-03"] == 7
     assert rows["2021-06"] == 5
-    assert rows["vague"] > 0
+    assert rows["vaguer than a month"] > 0
     table = run(loaded_db.url, "timeline", "--year", "2021")
-    assert "█" in table.stdout and "too vague" in table.stdout
+    assert "█" in table.stdout and "vaguer than a month" in table.stdout
+
+
+def test_timeline_parts_add_up_to_every_event(loaded_db, run):
+    """Each event counts once: in its month, or as vaguer, open-ended or undated."""
+    rows = {r["month"]: int(r["events"]) for r in as_csv(
+        run(loaded_db.url, "timeline", "--format", "csv"))}
+    parts = {part: rows.pop(part) for part in TIMELINE_PARTS}
+    engine = make_engine(loaded_db.url)
+    with engine.connect() as conn:
+        events = conn.execute(text("SELECT count(*) FROM events")).scalar_one()
+        undated = conn.execute(text(
+            "SELECT count(*) FROM events WHERE date_start IS NULL AND date_end IS NULL "
+            "AND earliest IS NULL AND latest_from LIKE 'source:%'")).scalar_one()
+    engine.dispose()
+    assert sum(rows.values()) + sum(parts.values()) == events
+    assert parts["undated"] == undated
+    table = run(loaded_db.url, "timeline").stdout
+    assert (f"Not in one month: {parts['vaguer than a month']} vaguer than a month, "
+            f"{parts['open-ended']} open-ended, {parts['undated']} undated "
+            f"({events} events in all).") in " ".join(table.split())
 
 
 # --- organizations, search, stats, cite -------------------------------------------------------

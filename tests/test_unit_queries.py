@@ -26,6 +26,7 @@ from incidentdb.queries import (
     charge_matches,
     cite,
     event_window,
+    events_left_out,
     events_of_person,
     list_cases,
     list_events,
@@ -818,8 +819,11 @@ def test_offence_summary_counts_cases_people_and_charges(ruritania: Session) -> 
 
 # --- events ----------------------------------------------------------------------------------
 
-# every event, in date order: first day, then last day (an open end last), then id
+# every event, in date order: earliest day (unknown first), then latest day, then id
+# (the source was published on 2021-01-15: nothing it reports is later)
 ALL_EVENTS = [
+    "exile-before",  # ../2019: no first day, the last 2019-12-31
+    "jung-statement",  # undated: no first day, the last 2021-01-15 (publication)
     "dahl-release",  # 2019-11
     "cross-year-talks",  # 2019-12/2020-12
     "new-year-day",  # 2020-01-01
@@ -828,7 +832,7 @@ ALL_EVENTS = [
     "berg-arrest",  # 2020-03-03
     "jung-fine",  # 2020-04-02
     "may-day-march",  # 2020-05-01
-    "monitoring-since",  # 2020-05/..
+    "monitoring-since",  # 2020-05/..: the last day 2021-01-15 (publication)
     "may-hearing",  # 2020-05-31
     "june-first",  # 2020-06-01
     "falk-protest",  # 2020-06/2020-07
@@ -839,8 +843,6 @@ ALL_EVENTS = [
     "july-appeal",  # 2020-07-01
     "holm-charged",  # 2020-10
     "new-year-eve",  # 2020-12-31
-    "exile-before",  # ../2019: no first day
-    "jung-statement",  # undated
 ]
 
 
@@ -857,10 +859,23 @@ def test_an_event_row_says_date_kind_title_who_and_case(ruritania: Session) -> N
     assert by_id["berg-arrest"] == {
         "date": "2020-03-03", "date_text": "On March 3", "id": "berg-arrest", "kind": "arrest",
         "title": "Berg arrested", "who": ["Capital Court", "Anna Berg"], "case": "berg-case",
-        "uncertain": False}
+        "uncertain": False, "why": "", "bounds": "",
+        "date_start": date(2020, 3, 3), "date_end": date(2020, 3, 3), "date_precision": "day",
+        "earliest": date(2020, 3, 3), "earliest_basis": "stated", "earliest_from": "",
+        "latest": date(2020, 3, 3), "latest_basis": "stated", "latest_from": "",
+        "month": "2020-03"}
     assert by_id["jung-statement"] == {
         "date": "", "date_text": "", "id": "jung-statement", "kind": "statement",
-        "title": "Jung speaks", "who": ["Ida Jung"], "case": "", "uncertain": False}
+        "title": "Jung speaks", "who": ["Ida Jung"], "case": "", "uncertain": False, "why": "",
+        "bounds": "not after 2021-01-15", "date_start": None, "date_end": None,
+        "date_precision": "", "earliest": None, "earliest_basis": "none", "earliest_from": "",
+        "latest": date(2021, 1, 15), "latest_basis": "derived",
+        "latest_from": "source:ruritania-2020", "month": ""}
+    # a year is no one month; an open start is said as an open start
+    assert (by_id["harbour-strike"]["month"], by_id["harbour-strike"]["bounds"]) == ("", "")
+    assert (by_id["exile-before"]["earliest_basis"], by_id["exile-before"]["latest"]) == (
+        "none", date(2019, 12, 31))
+    assert by_id["monitoring-since"]["bounds"] == "not after 2021-01-15"
     assert (by_id["dahl-release"]["date"], by_id["dahl-release"]["date_text"]) == (
         "2019-11", "The previous November")
     # who: participants in the order of their ids (event/role/who), each name once;
@@ -894,11 +909,17 @@ def test_a_window_open_at_one_end(ruritania: Session) -> None:
     assert ids(list_events(ruritania, start=date(2020, 10, 1))) == ["holm-charged",
                                                                    "new-year-eve"]
     assert ids(list_events(ruritania, start=date(2020, 10, 2))) == ["new-year-eve"]
-    # up to a day: both bounds known, the last day in the window
-    assert ids(list_events(ruritania, end=date(2020, 1, 1))) == ["dahl-release",
+    # up to a day: the last day in the window, whether the first is known or not
+    assert ids(list_events(ruritania, end=date(2020, 1, 1))) == ["exile-before", "dahl-release",
                                                                 "new-year-day"]
-    assert ids(list_events(ruritania, end=date(2019, 12, 31))) == ["dahl-release"]
+    assert ids(list_events(ruritania, end=date(2019, 12, 31))) == ["exile-before",
+                                                                  "dahl-release"]
+    assert ids(list_events(ruritania, end=date(2019, 12, 30))) == ["dahl-release"]
     assert ids(list_events(ruritania, end=date(2019, 11, 29))) == []
+    # the undated event lies before its source's publication, so before any later day
+    assert ids(list_events(ruritania, end=date(2021, 1, 15)))[:2] == ["exile-before",
+                                                                     "jung-statement"]
+    assert "jung-statement" not in ids(list_events(ruritania, end=date(2021, 1, 14)))
 
 
 def test_uncertain_events_overlap_the_window_and_are_marked(ruritania: Session) -> None:
@@ -911,11 +932,24 @@ def test_uncertain_events_overlap_the_window_and_are_marked(ruritania: Session) 
         ("june-bulletin", False), ("june-notice", False), ("june-ruling", False)]
 
 
-def test_uncertain_events_with_no_first_day_come_last(ruritania: Session) -> None:
+def test_uncertain_events_with_no_first_day_come_first(ruritania: Session) -> None:
     rows = list_events(ruritania, start=date(2019, 6, 1), end=date(2019, 12, 31),
                        include_uncertain=True)
-    assert [(row["id"], row["uncertain"]) for row in rows] == [
-        ("dahl-release", False), ("cross-year-talks", True), ("exile-before", True)]
+    assert [(row["id"], row["why"]) for row in rows] == [
+        ("exile-before", "open-ended"), ("dahl-release", ""),
+        ("cross-year-talks", "vaguer than the window")]
+    # the undated statement may fall in the window too: only asked for, and counted
+    rows = list_events(ruritania, start=date(2019, 6, 1), end=date(2019, 12, 31),
+                       include_uncertain=True, include_undated=True)
+    assert [(row["id"], row["why"]) for row in rows][:2] == [
+        ("exile-before", "open-ended"), ("jung-statement", "undated")]
+    assert events_left_out(ruritania, start=date(2019, 6, 1), end=date(2019, 12, 31)) == {
+        "uncertain": 2, "undated": 1}
+    assert events_left_out(ruritania, start=date(2019, 6, 1), end=date(2019, 12, 31),
+                           include_uncertain=True, include_undated=True) == {}
+    # before the window's start, nothing the source reports is undated in it
+    assert events_left_out(ruritania, start=date(2021, 2, 1)) == {"uncertain": 0,
+                                                                  "undated": 0}
 
 
 def test_uncertain_events_in_a_window_open_at_one_end(ruritania: Session) -> None:
@@ -924,10 +958,10 @@ def test_uncertain_events_in_a_window_open_at_one_end(ruritania: Session) -> Non
         ("cross-year-talks", True), ("harbour-strike", True), ("monitoring-since", True),
         ("falk-protest", True), ("july-appeal", False), ("holm-charged", False),
         ("new-year-eve", False)]
-    # certain means both bounds known and inside: an unknown first day is not known to be
+    # certain means the bounds lie inside: an unknown first day is before any last day
     rows = list_events(ruritania, end=date(2019, 12, 31), include_uncertain=True)
     assert [(row["id"], row["uncertain"]) for row in rows] == [
-        ("dahl-release", False), ("cross-year-talks", True), ("exile-before", True)]
+        ("exile-before", False), ("dahl-release", False), ("cross-year-talks", True)]
 
 
 def test_events_by_kind_person_and_organization(ruritania: Session) -> None:
@@ -939,8 +973,8 @@ def test_events_by_kind_person_and_organization(ruritania: Session) -> None:
     assert ids(list_events(ruritania, person_id="eva-falk")) == [
         "may-hearing", "falk-protest", "falk-detention", "june-ruling", "july-appeal"]
     assert ids(list_events(ruritania, person_id="gus-holm")) == ["holm-charged"]
-    assert ids(list_events(ruritania, person_id="ida-jung")) == ["jung-fine",
-                                                                "jung-statement"]
+    assert ids(list_events(ruritania, person_id="ida-jung")) == ["jung-statement",
+                                                                "jung-fine"]
     assert ids(list_events(ruritania, person_id="elder-eva-falk")) == []
     # an organization taking part twice in one event lists it once
     assert ids(list_events(ruritania, org_id="capital-court")) == ["berg-trial", "berg-arrest"]
@@ -970,33 +1004,39 @@ def test_events_of_a_person_with_the_case_ids_given(ruritania: Session) -> None:
 
 
 def test_timeline_counts_events_of_one_month(ruritania: Session) -> None:
-    months, vague, undated = timeline(ruritania)
+    months, parts = timeline(ruritania)
     assert months == [{"month": m, "events": n} for m, n in [
         ("2019-11", 1), ("2020-01", 1), ("2020-03", 2), ("2020-04", 1), ("2020-05", 2),
         ("2020-06", 5), ("2020-07", 1), ("2020-10", 1), ("2020-12", 1)]]
-    # June and July, the whole year, December to December: no single month
-    assert vague == 3
-    # no date, no first day, no last day
-    assert undated == 3
+    # June and July, the whole year, December to December: no single month; no first
+    # day, and no last day but the publication: open-ended; no date: undated
+    assert parts == {"vaguer than a month": 3, "open-ended": 2, "undated": 1}
+    assert sum(m["events"] for m in months) + sum(parts.values()) == len(ALL_EVENTS)
 
 
 def test_a_years_timeline_lists_its_twelve_months(ruritania: Session) -> None:
-    months, vague, undated = timeline(ruritania, 2020)
+    months, parts = timeline(ruritania, 2020)
     assert months == [{"month": f"2020-{m:02d}", "events": n} for m, n in enumerate(
         [1, 0, 2, 1, 2, 5, 1, 0, 0, 1, 0, 1], start=1)]
-    # an event must lie partly in the year, with both bounds known
-    assert (vague, undated) == (3, 0)
-    months, vague, undated = timeline(ruritania, 2019)
+    # the events that may lie partly in the year: the monitoring from May 2020 on, the
+    # statement without a date (both before the report's publication)
+    assert parts == {"vaguer than a month": 3, "open-ended": 1, "undated": 1}
+    months, parts = timeline(ruritania, 2019)
     assert [row["events"] for row in months] == [0] * 10 + [1, 0]
     assert months[0]["month"] == "2019-01"
-    assert (vague, undated) == (1, 0)  # the talks, from December 2019
-    months, vague, undated = timeline(ruritania, 2021)
+    # the talks from December 2019; the exile before 2020; the statement
+    assert parts == {"vaguer than a month": 1, "open-ended": 1, "undated": 1}
+    months, parts = timeline(ruritania, 2021)
     assert [row["month"] for row in months][-1] == "2021-12"
-    assert sum(row["events"] for row in months) == vague == undated == 0
+    # the report was published in January 2021: only the undated and open-ended may be
+    assert sum(row["events"] for row in months) == parts["vaguer than a month"] == 0
+    assert parts == {"vaguer than a month": 0, "open-ended": 1, "undated": 1}
+    _, parts = timeline(ruritania, 2022)
+    assert sum(parts.values()) == 0
 
 
 def test_a_timeline_of_a_year_before_1000_keeps_four_digits(ruritania: Session) -> None:
-    months, _, _ = timeline(ruritania, 999)
+    months, _ = timeline(ruritania, 999)
     assert months[0] == {"month": "0999-01", "events": 0}
 
 

@@ -44,6 +44,10 @@ def _bounds() -> list[sa.Column]:
                           "never after its source's publication)"),
         sa.Column("latest_basis", sa.String(10), nullable=True, comment=BASIS.format("latest")),
         sa.Column("latest_from", sa.String(220), nullable=True, comment=ORIGIN.format("latest")),
+        sa.Column("sort_earliest", sa.Date(), server_default=sa.text("'0001-01-01'"),
+                  nullable=False, comment="`earliest`, or 0001-01-01 when unknown: for ordering"),
+        sa.Column("sort_latest", sa.Date(), server_default=sa.text("'9999-12-31'"),
+                  nullable=False, comment="`latest`, or 9999-12-31 when unknown: for ordering"),
         sa.Column("chain_depth", sa.Integer(), server_default="0", nullable=False,
                   comment="Records that come before this one in the longest chain of stated "
                           "relations: breaks ties in date order"),
@@ -89,13 +93,27 @@ def upgrade() -> None:
             op.add_column(owner, column)
     op.drop_index("ix_events_date_order", table_name="events")
     op.create_index("ix_events_chronological", "events",
-                    ["earliest", "latest", "chain_depth", "id"], unique=False)
+                    ["sort_earliest", "sort_latest", "chain_depth", "id"], unique=False)
+    _comment_dates()
     from incidentdb.chronology import derive
 
     derive(op.get_bind())  # problems are the next load's to report
 
 
+def _comment_dates(comments: bool = True) -> None:
+    """The stated date columns' descriptions (PostgreSQL keeps comments; SQLite has none)."""
+    if op.get_bind().dialect.name != "postgresql":
+        return
+    from incidentdb.models.base import DATE_COMMENTS
+
+    for table in [*DATED, *(f"{singular}_chronology" for singular in DATED.values())]:
+        for column, comment in DATE_COMMENTS.items():
+            text = "'" + comment.replace("'", "''") + "'" if comments else "NULL"
+            op.execute(f"COMMENT ON COLUMN {table}.{column} IS {text}")
+
+
 def downgrade() -> None:
+    _comment_dates(False)
     op.drop_index("ix_events_chronological", table_name="events")
     op.create_index("ix_events_date_order", "events", ["date_start", "date_end", "id"],
                     unique=False)

@@ -9,12 +9,12 @@ changes to them, and a dated timeline, each line with the id of its evidence
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
 from typing import Any
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from incidentdb.chronology import order_by
 from incidentdb.models import (
     Case,
     Charge,
@@ -29,16 +29,13 @@ from incidentdb.models import (
 )
 from incidentdb.queries import (
     cases_of_person,
+    date_fields,
     events_of_person,
     participant_names,
     person_names,
     term_label,
 )
 from incidentdb.shapes import Row
-
-
-def _date(record: Any) -> dict[str, Any]:
-    return {"date": record.date_edtf or "", "date_text": record.date_text or ""}
 
 
 def person_file(session: Session, person_id: str) -> Row:
@@ -50,7 +47,7 @@ def person_file(session: Session, person_id: str) -> Row:
                                        .order_by(PersonOccupation.occupation)))
     memberships = [{
         "id": m.id, "organization_id": org.id, "organization": org.name,
-        "short_name": org.short_name or "", "role": m.role, **_date(m),
+        "short_name": org.short_name or "", "role": m.role, **date_fields(m),
     } for m, org in session.execute(
         select(Membership, Organization)
         .join(Organization, Membership.organization_id == Organization.id)
@@ -75,12 +72,11 @@ def _cases(session: Session, person_id: str, case_ids: list[str]) -> list[Row]:
         select(Charge, Offence.name).join(Offence, Charge.offence_id == Offence.id)
         .where(Charge.case_id.in_(case_ids),
                or_(Charge.person_id == person_id, Charge.person_id.is_(None)))
-        .order_by(Charge.date_start.nulls_last(), Charge.id)).all()
+        .order_by(*order_by(Charge.__table__))).all()
+    # a sentence that replaces another comes after it (incidentdb.chronology)
     sentences = list(session.scalars(
         select(Sentence).where(Sentence.case_id.in_(case_ids), Sentence.person_id == person_id)
-        .order_by(Sentence.date_start.nulls_first(), Sentence.id)))
-    order = {s.id: (_replacement_depth(s, sentences), s.date_start or date.min) for s in sentences}
-    sentences.sort(key=lambda s: order[s.id])
+        .order_by(*order_by(Sentence.__table__))))
     court_ids = {s.court_id for s in sentences if s.court_id}
     courts = {org_id: name for org_id, name in session.execute(
         select(Organization.id, Organization.name).where(Organization.id.in_(court_ids)))}
@@ -89,7 +85,7 @@ def _cases(session: Session, person_id: str, case_ids: list[str]) -> list[Row]:
         "charges": [{
             "id": ch.id, "offence": offence, "wording": ch.wording,
             "characterisation": ch.characterisation or "", "outcome": ch.outcome or "",
-            "named": ch.person_id is not None, **_date(ch),
+            "named": ch.person_id is not None, **date_fields(ch),
         } for ch, offence in charges if ch.case_id == case.id],
         "sentences": [{
             "id": s.id, "kind": s.kind,
@@ -97,7 +93,7 @@ def _cases(session: Session, person_id: str, case_ids: list[str]) -> list[Row]:
             "term_min_months": s.term_min_months, "term_max_months": s.term_max_months,
             "court": courts.get(s.court_id, "") if s.court_id else "",
             "replaces": s.replaces_id or "", "change": s.change or "",
-            "status": s.status or "", **_date(s),
+            "status": s.status or "", **date_fields(s),
         } for s in sentences if s.case_id == case.id],
     } for case in (cases[case_id] for case_id in sorted(
         cases, key=lambda c: _first_date(c, charges, sentences)))]
@@ -108,30 +104,19 @@ def _timeline(session: Session, person_id: str, case_ids: list[str]) -> list[Row
     with the person's role in each."""
     events = list(session.scalars(
         select(Event).where(Event.id.in_(events_of_person(person_id, case_ids)))
-        .order_by(Event.date_start.nulls_last(), Event.date_end.nulls_last(), Event.id)))
+        .order_by(*order_by(Event.__table__))))
     roles: dict[str, str] = {}
     for event_id, role in session.execute(
             select(EventParticipant.event_id, EventParticipant.role)
             .where(EventParticipant.person_id == person_id)):
         roles.setdefault(event_id, role)
-    return [{**_date(e), "id": e.id, "kind": e.kind, "title": e.title,
+    return [{**date_fields(e), "id": e.id, "kind": e.kind, "title": e.title,
              "role": roles.get(e.id, ""), "evidence": e.id} for e in events]
 
 
-def _replacement_depth(sentence: Sentence, sentences: list[Sentence]) -> int:
-    """How many sentences this one replaced, directly or not: changes come after the original."""
-    by_id = {s.id: s for s in sentences}
-    depth, seen = 0, set()
-    while sentence.replaces_id in by_id and sentence.id not in seen:
-        seen.add(sentence.id)
-        sentence = by_id[sentence.replaces_id]
-        depth += 1
-    return depth
-
-
 def _first_date(case_id: str, charges: Sequence[Any], sentences: list[Sentence]) -> str:
-    dates = [str(s.date_start) for s in sentences if s.case_id == case_id and s.date_start]
-    dates += [str(c.date_start) for c, _ in charges if c.case_id == case_id and c.date_start]
+    dates = [str(s.earliest) for s in sentences if s.case_id == case_id and s.earliest]
+    dates += [str(c.earliest) for c, _ in charges if c.case_id == case_id and c.earliest]
     return min(dates, default="9999") + case_id
 
 
@@ -140,7 +125,7 @@ def organization_file(session: Session, org_id: str) -> Row:
     parent = session.get(Organization, org.parent_id) if org.parent_id else None
     children = session.scalars(select(Organization.name).where(Organization.parent_id == org_id)
                                .order_by(Organization.name))
-    members = [{"person_id": p.id, "name": p.name, "role": m.role, **_date(m)}
+    members = [{"person_id": p.id, "name": p.name, "role": m.role, **date_fields(m)}
                for m, p in session.execute(
                    select(Membership, Person).join(Person, Membership.person_id == Person.id)
                    .where(Membership.organization_id == org_id).order_by(Person.name))]
@@ -148,14 +133,14 @@ def organization_file(session: Session, org_id: str) -> Row:
         select(Event, EventParticipant.role)
         .join(EventParticipant, EventParticipant.event_id == Event.id)
         .where(EventParticipant.organization_id == org_id)
-        .order_by(Event.date_start.nulls_last(), Event.id)).all()
+        .order_by(*order_by(Event.__table__))).all()
     who = participant_names(session, [e.id for e, _ in events])
     return {
         "id": org.id, "name": org.name, "short_name": org.short_name or "", "kind": org.kind,
         "parent": parent.name if parent else "", "parts": list(children),
         "country": org.country or "", "description": org.description or "",
         "evidence": org.id, "members": members,
-        "events": [{**_date(e), "id": e.id, "kind": e.kind, "title": e.title, "role": role,
+        "events": [{**date_fields(e), "id": e.id, "kind": e.kind, "title": e.title, "role": role,
                     "with": [w for w in who.get(e.id, []) if w not in (org.name, org.short_name)]}
                    for e, role in events],
     }

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Table, and_, bindparam, case, literal, null, or_, select, update
+from sqlalchemy import Table, and_, bindparam, case, func, literal, null, or_, select, update
 
 from incidentdb.models import Sentence, Source, chronology_of, dated
 from incidentdb.models.chronology import REPORTED
@@ -44,6 +44,7 @@ __all__ = ["Issue", "derive", "order_by"]
 
 BOUNDS = ("earliest", "earliest_basis", "earliest_from", "latest", "latest_basis",
           "latest_from", "chain_depth")
+DAWN, DOOM = date.min, date.max  # sort_earliest, sort_latest of an unknown bound
 UPDATES = 500  # bound ids per UPDATE of changed records
 
 
@@ -58,10 +59,10 @@ class Issue:
     chronology: str | None = None  # the id of the chronology row, if the problem is one
 
 
-def order_by(table: Table) -> list[Any]:
+def order_by(table: Any) -> list[Any]:
     """The date order of a dated table's records: the one order of every listing."""
     c = table.c
-    return [c.earliest.asc().nulls_first(), c.latest.asc().nulls_last(), c.chain_depth, c.id]
+    return [c.sort_earliest, c.sort_latest, c.chain_depth, c.id]
 
 
 # --- a record's own bounds ----------------------------------------------------------------
@@ -87,6 +88,8 @@ def _own_bounds(conn: Connection, table: Table) -> None:
                             else_=null()),
         "chain_depth": 0,
     }
+    values["sort_earliest"] = func.coalesce(values["earliest"], DAWN)
+    values["sort_latest"] = func.coalesce(values["latest"], DOOM)
     differs = [c[name].is_distinct_from(value) for name, value in values.items()]
     conn.execute(update(table).where(or_(*differs)).values(values))
 
@@ -239,9 +242,11 @@ def _order(graph: _Graph) -> list[str] | None:
                 ready.append(later)
     if len(order) == len(graph.nodes):
         return order
-    stuck = sorted(k for k, n in waiting.items() if n > 0)
-    names = ", ".join(graph.nodes[k].key for k in stuck)
-    for key in stuck:
+    stuck = {k for k, n in waiting.items() if n > 0}
+    while leaves := {k for k in stuck if not stuck.intersection(after[k])}:
+        stuck -= leaves  # what only follows a cycle is not part of it
+    names = ", ".join(sorted(graph.nodes[k].key for k in stuck))
+    for key in sorted(stuck):
         node = graph.nodes[key]
         graph.issues.append(Issue(node.table, node.id,
                                   f"relations form a cycle: no order puts {names} in turn"))
@@ -376,10 +381,14 @@ def _write(conn: Connection, graph: _Graph) -> None:
     by_table: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for node in graph.nodes.values():
         if node.bounds != node.stored:
-            by_table[node.table].append({"b_id": node.id, **node.bounds})
+            by_table[node.table].append({
+                "b_id": node.id, **node.bounds,
+                "sort_earliest": node.bounds["earliest"] or DAWN,
+                "sort_latest": node.bounds["latest"] or DOOM})
     for declared in dated():
         rows = by_table.get(declared.name)
         if rows:
             t = declared.table
             conn.execute(update(t).where(t.c.id == bindparam("b_id"))
-                         .values({b: bindparam(b) for b in BOUNDS}), rows)
+                         .values({b: bindparam(b) for b in (*BOUNDS, "sort_earliest",
+                                                            "sort_latest")}), rows)

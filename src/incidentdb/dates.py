@@ -208,3 +208,37 @@ def month_bounds(month: str) -> tuple[date, date]:
         raise DateError(f"month {int(month[5:])} out of range in {month!r}")
     start, end, _ = _single_bounds(month)
     return start, end
+
+
+# --- bounds, as shown ----------------------------------------------------------------------
+
+
+def bound_text(day: date, latest: bool = False) -> str:
+    """A bound at the precision it has: the first day of a year (as an earliest day) or
+    its last day (as a latest day) is the year, likewise a month; else the day."""
+    if not latest and (day.month, day.day) == (1, 1) or latest and (day.month, day.day) == (12, 31):
+        return f"{day.year:04d}"
+    if not latest and day.day == 1 or latest and day == _last_day(day.year, day.month):
+        return f"{day.year:04d}-{day.month:02d}"
+    return day.isoformat()
+
+
+def bounds_label(earliest: date | None, latest: date | None, earliest_basis: str | None,
+                 latest_basis: str | None, stated: bool) -> str:
+    """What the derived bounds add to a record's stated date: "not before 2021-03; not
+    after 2021-07" (only the bounds that are derived, or, for a record without a stated
+    date, stated by a report date); "" when they add nothing."""
+    parts = []
+    if earliest is not None and (earliest_basis == "derived" or not stated):
+        parts.append(f"not before {bound_text(earliest)}")
+    if latest is not None and (latest_basis == "derived" or not stated):
+        parts.append(f"not after {bound_text(latest, latest=True)}")
+    return "; ".join(parts)
+
+
+def single_month(earliest: date | None, latest: date | None) -> str:
+    """YYYY-MM when the whole span lies in one month; "" otherwise."""
+    if earliest is None or latest is None or (earliest.year, earliest.month) != (
+            latest.year, latest.month):
+        return ""
+    return f"{earliest.year:04d}-{earliest.month:02d}"

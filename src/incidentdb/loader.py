@@ -28,8 +28,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from incidentdb.bundle import bundled_path
-from incidentdb.errors import IncidentdbError
 from incidentdb.chronology import derive
+from incidentdb.errors import IncidentdbError
 from incidentdb.models import chronology_of, declaration
 from incidentdb.reading import Problem, RawRecord, find_data_files, is_json_lines, read_file
 from incidentdb.sections import singular

@@ -140,8 +140,16 @@ def rich_table(rows: list[dict[str, Any]], columns: list[str], title: str | None
         ratio = None if column in ID_COLUMNS else 1
         table.add_column(column.replace("_", " "), overflow="fold", ratio=ratio)
     for row in rows:
-        table.add_row(*(_escape(_shown(row.get(c))) for c in columns))
+        table.add_row(*(_escape(_shown(_date_shown(row) if c == "date" else row.get(c)))
+                        for c in columns))
     return table
+
+
+def _date_shown(row: dict[str, Any]) -> str:
+    """A record's date in a table: as stated, with what its derived bounds add ("2020 (not
+    before 2020-03)"), or the derived bounds alone for a record without a stated date."""
+    stated, bounds = row.get("date") or "", row.get("bounds") or ""
+    return f"{stated} ({bounds})" if stated and bounds else stated or bounds
 
 
 def _escape(value: Any) -> str:
@@ -189,7 +197,7 @@ def render_case_file(data: dict[str, Any], fmt: str, raw: bool = False) -> None:
         return
     if fmt in ("csv", "ndjson"):
         write_machine(case_file_facts(data), fmt,
-                      ["section", "id", "date", "kind", "text", "detail", "evidence"],
+                      ["section", "id", "date", "bounds", "kind", "text", "detail", "evidence"],
                       raw=raw)
         return
     from rich.panel import Panel
@@ -209,47 +217,53 @@ def render_case_file(data: dict[str, Any], fmt: str, raw: bool = False) -> None:
         out.print(rich_table(data["memberships"], ["organization", "short_name", "role", "date"],
                              "Memberships"))
     if data.get("members"):
-        out.print(rich_table(data["members"], ["name", "role", "date"], "Members"))
+        out.print(rich_table(data["members"], ["name", "role", "date"],
+                             "Members"))
     for case in data.get("cases", []):
         out.print(f"\n[bold]Case[/bold] {_escape(case['title'])} ({_escape(case['id'])}), "
                   f"status: {_escape(case['status'])}")
         if case["charges"]:
-            out.print(rich_table(case["charges"], ["date", "offence", "wording",
-                                                   "characterisation", "outcome", "id"]))
+            out.print(rich_table(case["charges"], [
+                "date", "offence", "wording", "characterisation", "outcome", "id"]))
         if case["sentences"]:
-            out.print(rich_table(case["sentences"], ["date", "kind", "term", "change",
-                                                     "replaces", "status", "id"]))
+            out.print(rich_table(case["sentences"], [
+                "date", "kind", "term", "change", "replaces", "status", "id"]))
     if data.get("timeline"):
-        out.print(rich_table(data["timeline"], ["date", "date_text", "kind", "title", "role",
-                                                "evidence"], "Timeline"))
+        out.print(rich_table(data["timeline"], [
+            "date", "date_text", "kind", "title", "role", "evidence"], "Timeline"))
     if data.get("events"):
-        out.print(rich_table(data["events"], ["date", "kind", "title", "role", "with", "id"],
-                             "Events"))
+        out.print(rich_table(data["events"], [
+            "date", "kind", "title", "role", "with", "id"], "Events"))
 
 
 def case_file_facts(data: dict[str, Any]) -> list[dict[str, Any]]:
     """A case file flattened to one row per fact, for CSV and NDJSON."""
-    facts = [{"section": "name", "id": data["id"], "date": "", "kind": "",
+    facts = [{"section": "name", "id": data["id"], "date": "", "bounds": "", "kind": "",
               "text": name, "detail": "", "evidence": data["id"]}
              for name in data.get("names", [data["name"]])]
     for m in data.get("memberships", []):
         facts.append({"section": "membership", "id": m["id"], "date": m["date"],
+                      "bounds": m["bounds"],
                       "kind": m["role"], "text": m["organization"], "detail": m["short_name"],
                       "evidence": m["id"]})
     for m in data.get("members", []):
         facts.append({"section": "member", "id": m["person_id"], "date": m["date"],
+                      "bounds": m["bounds"],
                       "kind": m["role"], "text": m["name"], "detail": "",
                       "evidence": m["person_id"]})
     for case in data.get("cases", []):
         for c in case["charges"]:
             facts.append({"section": "charge", "id": c["id"], "date": c["date"],
+                          "bounds": c["bounds"],
                           "kind": c["offence"], "text": c["wording"],
                           "detail": case["id"], "evidence": c["id"]})
         for s in case["sentences"]:
             facts.append({"section": "sentence", "id": s["id"], "date": s["date"],
+                          "bounds": s["bounds"],
                           "kind": s["kind"], "text": s["term"], "detail": case["id"],
                           "evidence": s["id"]})
     for e in data.get("timeline", []) + data.get("events", []):
-        facts.append({"section": "event", "id": e["id"], "date": e["date"], "kind": e["kind"],
+        facts.append({"section": "event", "id": e["id"], "date": e["date"],
+                      "bounds": e["bounds"], "kind": e["kind"],
                       "text": e["title"], "detail": e["role"], "evidence": e["id"]})
     return facts

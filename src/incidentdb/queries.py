@@ -12,10 +12,11 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, and_, func, not_, or_, select
 from sqlalchemy.orm import Session
 
-from incidentdb.dates import month_bounds
+from incidentdb.chronology import DAWN, DOOM, order_by
+from incidentdb.dates import bounds_label, month_bounds, single_month
 from incidentdb.models import (
     DECLARATIONS,
     Base,
@@ -262,57 +263,139 @@ def event_window(*, month: str | None = None, year: int | None = None,
     return start, end
 
 
-def list_events(session: Session, *, start: date | None = None, end: date | None = None,
-                include_uncertain: bool = False, kind: str | None = None,
-                person_id: str | None = None, org_id: str | None = None,
-                limit: int | None = None) -> list[Row]:
-    """Events in date order. Inside the window: both date bounds lie within it.
+def date_fields(record: Any) -> Row:
+    """A dated record's date as stated, its derived bounds, and what they rest on."""
+    return {
+        "date": record.date_edtf or "", "date_text": record.date_text or "",
+        "bounds": bounds_label(record.earliest, record.latest, record.earliest_basis,
+                               record.latest_basis, record.date_edtf is not None),
+        "date_start": record.date_start, "date_end": record.date_end,
+        "date_precision": record.date_precision or "",
+        "earliest": record.earliest, "earliest_basis": record.earliest_basis or "none",
+        "earliest_from": record.earliest_from or "",
+        "latest": record.latest, "latest_basis": record.latest_basis or "none",
+        "latest_from": record.latest_from or "",
+        "month": single_month(record.earliest, record.latest),
+    }
 
-    With include_uncertain, events whose span only overlaps the window (a year-only
-    date, "in early 2021") are listed too, marked uncertain.
+
+def undated(table: Any) -> Any:
+    """A condition: the record has no bound but its source's publication date."""
+    c = table.c
+    # coalesce: NOT of a NULL comparison would be NULL, and drop the stated ones too
+    return and_(c.earliest.is_(None),
+                or_(c.latest.is_(None), func.coalesce(c.latest_from, "").like("source:%")))
+
+
+@dataclass(frozen=True)
+class Window:
+    """A date window, open at either end; its conditions on a dated table's bounds.
+
+    A record is in the window when its bounds lie inside it (certain), and may be in
+    it when its bounds overlap it. Unknown bounds are the ends of the calendar in the
+    sort columns, so the conditions need no NULL tests.
     """
-    conditions: list[Any] = []
-    if include_uncertain and (start or end):
-        if start:
-            conditions.append(or_(Event.date_end.is_(None), Event.date_end >= start))
-        if end:
-            conditions.append(or_(Event.date_start.is_(None), Event.date_start <= end))
-        conditions.append(or_(Event.date_start.is_not(None), Event.date_end.is_not(None)))
-    elif start or end:
-        conditions += [Event.date_start.is_not(None), Event.date_end.is_not(None)]
-        if start:
-            conditions.append(Event.date_start >= start)
-        if end:
-            # implied by date_end <= end, but it bounds the index range on date_start
-            conditions += [Event.date_end <= end, Event.date_start <= end]
-    query: Select = select(Event).where(*conditions)
-    if kind:
-        query = query.where(Event.kind == kind.lower())
-    if person_id:
-        query = query.where(Event.id.in_(events_of_person(person_id)))
-    if org_id:
-        query = query.where(Event.id.in_(
-            select(EventParticipant.event_id).where(EventParticipant.organization_id == org_id)))
-    if (start or end) and not include_uncertain:
-        # both bounds are known inside a window: the index's order is the answer
-        query = query.order_by(Event.date_start, Event.date_end, Event.id)
-    else:
-        query = query.order_by(Event.date_start.nulls_last(), Event.date_end.nulls_last(),
-                               Event.id)
-    events = list(session.scalars(query.limit(limit)))
+
+    start: date | None = None
+    end: date | None = None
+
+    def __bool__(self) -> bool:
+        return self.start is not None or self.end is not None
+
+    def inside(self, table: Any) -> Any:
+        c = table.c
+        return and_(c.sort_earliest >= (self.start or DAWN), c.sort_latest <= (self.end or DOOM),
+                    # implied, but it bounds the index range on sort_earliest
+                    c.sort_earliest <= (self.end or DOOM))
+
+    def overlaps(self, table: Any) -> Any:
+        c = table.c
+        return and_(c.sort_earliest <= (self.end or DOOM), c.sort_latest >= (self.start or DAWN))
+
+    def why(self, record: Any) -> str:
+        """Why a record that overlaps the window may lie outside it ("" if it cannot)."""
+        low, high = record.earliest, record.latest
+        if (self.start is None or (low and low >= self.start)) and (
+                self.end is None or (high and high <= self.end)):
+            return ""
+        if low is None and (high is None or (record.latest_from or "").startswith("source:")):
+            return "undated"
+        if low is None or high is None or (record.latest_from or "").startswith("source:"):
+            return "open-ended"
+        if "derived" in (record.earliest_basis, record.latest_basis):
+            return "derived bounds"
+        return "vaguer than the window"
+
+
+@dataclass(frozen=True)
+class EventFilter:
+    """Which events a listing asks for, besides their dates."""
+
+    kind: str | None = None
+    person_id: str | None = None
+    org_id: str | None = None
+
+    def conditions(self) -> list[Any]:
+        out: list[Any] = []
+        if self.kind:
+            out.append(Event.kind == self.kind.lower())
+        if self.person_id:
+            out.append(Event.id.in_(events_of_person(self.person_id)))
+        if self.org_id:
+            out.append(Event.id.in_(select(EventParticipant.event_id)
+                                    .where(EventParticipant.organization_id == self.org_id)))
+        return out
+
+
+def list_events(session: Session, *, start: date | None = None, end: date | None = None,
+                include_uncertain: bool = False, include_undated: bool = False,
+                kind: str | None = None, person_id: str | None = None,
+                org_id: str | None = None, limit: int | None = None) -> list[Row]:
+    """Events in date order (incidentdb.chronology). In a window: those whose bounds,
+    stated or derived, lie inside it; with include_uncertain, also those whose bounds
+    only overlap it, and with include_undated those without any bound but their
+    source's publication; each such row says why (`why`)."""
+    window = Window(start, end)
+    table = Event.__table__
+    query: Select = select(Event).where(*EventFilter(kind, person_id, org_id).conditions())
+    if window:
+        wanted = [window.inside(table)]
+        if include_uncertain:
+            wanted.append(and_(window.overlaps(table), not_(undated(table))))
+        if include_undated:
+            wanted.append(and_(window.overlaps(table), undated(table)))
+        query = query.where(or_(*wanted))
+    events = list(session.scalars(query.order_by(*order_by(table)).limit(limit)))
     who = participant_names(session, [e.id for e in events])
     rows = []
     for event in events:
-        certain = bool(event.date_start and event.date_end
-                       and (not start or event.date_start >= start)
-                       and (not end or event.date_end <= end))
-        rows.append({
-            "date": event.date_edtf or "", "date_text": event.date_text or "",
-            "id": event.id, "kind": event.kind, "title": event.title,
-            "who": who.get(event.id, []), "case": event.case_id or "",
-            "uncertain": not certain if (start or end) else False,
-        })
+        why = window.why(event) if window else ""
+        rows.append({**date_fields(event),
+                     "id": event.id, "kind": event.kind, "title": event.title,
+                     "who": who.get(event.id, []), "case": event.case_id or "",
+                     "uncertain": bool(why), "why": why})
     return rows
+
+
+def events_left_out(session: Session, *, start: date | None = None, end: date | None = None,
+                    include_uncertain: bool = False, include_undated: bool = False,
+                    kind: str | None = None, person_id: str | None = None,
+                    org_id: str | None = None) -> dict[str, int]:
+    """How many events may lie in the window but are not listed: {"uncertain": n,
+    "undated": n}, each counted only when its option is off."""
+    window = Window(start, end)
+    if not window:
+        return {}
+    table = Event.__table__
+    base = [window.overlaps(table), not_(window.inside(table)),
+            *EventFilter(kind, person_id, org_id).conditions()]
+    out = {}
+    for name, included, condition in (("uncertain", include_uncertain, not_(undated(table))),
+                                      ("undated", include_undated, undated(table))):
+        if not included:
+            out[name] = session.execute(select(func.count()).select_from(Event)
+                                        .where(*base, condition)).scalar_one()
+    return out
 
 
 def participant_names(session: Session, event_ids: list[str]) -> dict[str, list[str]]:
@@ -329,25 +412,35 @@ def participant_names(session: Session, event_ids: list[str]) -> dict[str, list[
     return _grouped(session, query)
 
 
-def timeline(session: Session, year: int | None = None) -> tuple[list[Row], int, int]:
-    """Events per month; returns (months, events too vague for a month, undated events)."""
-    query = select(Event.date_start, Event.date_end)
+TIMELINE_PARTS = ("vaguer than a month", "open-ended", "undated")
+
+
+def timeline(session: Session, year: int | None = None) -> tuple[list[Row], dict[str, int]]:
+    """Events per month, by their bounds (stated or derived), and the events that no
+    one month holds, counted apart: {"vaguer than a month": n, "open-ended": n,
+    "undated": n}. With a year: the events that may fall in it. The months' counts and
+    the parts add up to the events counted."""
+    table = Event.__table__
+    query = select(Event.earliest, Event.latest, Event.latest_from)
     if year:
-        query = query.where(Event.date_start <= date(year, 12, 31),
-                            Event.date_end >= date(year, 1, 1))
+        query = query.where(Window(date(year, 1, 1), date(year, 12, 31)).overlaps(table))
     per_month: Counter[str] = Counter()
-    vague = undated = 0
-    for start, end in session.execute(query):
-        if start is None or end is None:
-            undated += 1
-        elif (start.year, start.month) == (end.year, end.month):
-            per_month[f"{start.year:04d}-{start.month:02d}"] += 1
+    parts: Counter[str] = Counter(dict.fromkeys(TIMELINE_PARTS, 0))
+    for low, high, high_from in session.execute(query):
+        by_source = (high_from or "").startswith("source:")
+        month = single_month(low, high)
+        if low is None and (high is None or by_source):
+            parts["undated"] += 1
+        elif low is None or high is None or by_source:
+            parts["open-ended"] += 1
+        elif month:
+            per_month[month] += 1
         else:
-            vague += 1
+            parts["vaguer than a month"] += 1
     months = sorted(per_month)
     if year:
         months = [f"{year:04d}-{m:02d}" for m in range(1, 13)]
-    return [{"month": m, "events": per_month.get(m, 0)} for m in months], vague, undated
+    return [{"month": m, "events": per_month.get(m, 0)} for m in months], dict(parts)
 
 
 # --- organizations -------------------------------------------------------------------------
@@ -385,8 +478,8 @@ def stats(session: Session) -> dict[str, list[Row]]:
         .order_by(func.count().desc(), Event.kind))]
     offences = [{"offence": r["name"], "cases": r["cases"], "people": r["people"]}
                 for r in offence_summary(session)]
-    months, vague, undated = timeline(session)
-    months.append({"month": "no single month", "events": vague + undated})
+    months, parts = timeline(session)
+    months.append({"month": "no single month", "events": sum(parts.values())})
     return {"tables": tables, "event kinds": kinds, "offences": offences, "months": months}
 
 

@@ -18,10 +18,10 @@ from pathlib import Path
 from typing import Any
 
 from incidentdb.checks import MAX_OCCURRENCES, Invalid, check_count_value, kind_of
-from incidentdb.names import fold, id_words
-from incidentdb.reading import LINE_KEY, Problem, RawRecord
 from incidentdb.models import chronology_of, declared
 from incidentdb.models.chronology import DATED_KINDS, RELATIONS, REPORTED, TARGET
+from incidentdb.names import fold, id_words
+from incidentdb.reading import LINE_KEY, Problem, RawRecord
 from incidentdb.sections import COUNT_FIELDS, EVIDENCE_FIELDS, PARTICIPANT_FIELDS, SECTIONS, Field
 
 SHOWN_OFFSETS = 10  # offsets of an ambiguous excerpt's occurrences named in its message

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
-from incidentdb.cli.app import app, clip, reading
+from incidentdb.cli.app import app, clip, err, reading
 from incidentdb.cli.options import (
     MAX_LIMIT,
     TEXT_BOUNDS,
@@ -152,23 +152,59 @@ def events(
     end: Annotated[str | None, typer.Option("--to", metavar="DATE",
                                             help="Up to this date (YYYY[-MM[-DD]]).")] = None,
     include_uncertain: Annotated[bool, typer.Option(
-        "--include-uncertain", help="Also events whose vague date only overlaps the period.")
-    ] = False,
+        "--include-uncertain", help="Also events whose date (stated or derived) only "
+        "overlaps the period: vaguer, open-ended or derived; each says why.")] = False,
+    include_undated: Annotated[bool, typer.Option(
+        "--include-undated", help="Also events with no bound but their source's "
+        "publication, which may fall in any period before it.")] = False,
     kind: Annotated[str | None, kind_option("arrest, sentencing, pardon...")] = None,
     person: PersonOption = None, org: OrgOption = None,
     limit: LimitOption = None, fmt: FormatOption = Format.table, raw: RawOption = False,
 ) -> None:
     """Events in date order, by month, year or date range, kind, person or organization.
 
-    An event is in a month when its whole date lies inside it; --include-uncertain
-    adds events whose date only overlaps (a year, "in early 2021"), marked uncertain.
+    An event is in a period when its date lies inside it, as stated or as derived from
+    the records it follows or precedes and its source's publication (shown as "not
+    before 2021-03; not after 2021-07").
+    Events that may fall in the period but are not certainly in it are counted on
+    stderr; --include-uncertain and --include-undated list them, with the reason.
+    Dates order the list: earliest possible day (unknown first), latest, then
+    stated relations (docs/data-format.md).
 
     Example: incidentdb events --month 2021-06
+
+    Example: incidentdb events --year 2020 --include-uncertain --format csv
     """
     from incidentdb.lookup import find_organization, find_person
     from incidentdb.output import render_rows
-    from incidentdb.queries import event_window, list_events
+    from incidentdb.queries import events_left_out, list_events
 
+    window = _window(month, year, start, end)
+    with reading(ctx) as session:
+        person_id = find_person(session, person).id if person else None
+        org_id = find_organization(session, org).id if org else None
+        page = Page.of(limit, fmt)
+        asked: dict[str, Any] = {
+            "start": window[0], "end": window[1], "include_uncertain": include_uncertain,
+            "include_undated": include_undated, "kind": kind, "person_id": person_id,
+            "org_id": org_id}
+        rows = page.rows(list_events(session, **asked, limit=page.fetch))
+        left_out = events_left_out(session, **asked)
+    if fmt is Format.table:
+        columns = ["date", "date_text", "kind", "title", "who", "id"]
+        if include_uncertain or include_undated:
+            columns.insert(0, "why")
+    else:
+        columns = EVENT_COLUMNS
+    render_rows(rows, fmt.value, columns, title=f"{len(rows)} events",
+                empty="No event matches.", raw=raw)
+    for note in _left_out_notes(left_out):
+        err(note)
+
+
+def _window(month: str | None, year: int | None, start: str | None, end: str | None,
+            ) -> tuple[date | None, date | None]:
+    """The window of --month, --year or --from/--to (at most one of them)."""
     if sum(x is not None for x in (month, year)) + (start is not None or end is not None) > 1:
         raise typer.BadParameter("give one of --month, --year, or --from/--to")
     from_day = _day(start)
@@ -181,26 +217,37 @@ def events(
             to_day = parse_edtf(end)[1]
         except DateError as exc:
             raise typer.BadParameter(str(exc)) from None
-    window = event_window(month=month, year=year, start=from_day, end=to_day)
-    with reading(ctx) as session:
-        person_id = find_person(session, person).id if person else None
-        org_id = find_organization(session, org).id if org else None
-        page = Page.of(limit, fmt)
-        rows = page.rows(list_events(session, start=window[0], end=window[1],
-                                  include_uncertain=include_uncertain, kind=kind,
-                                  person_id=person_id, org_id=org_id, limit=page.fetch))
-    columns = ["date", "date_text", "kind", "title", "who", "id"]
-    if include_uncertain:
-        columns.insert(0, "uncertain")
-    render_rows(rows, fmt.value, columns, title=f"{len(rows)} events",
-                empty="No event matches.", raw=raw)
+    from incidentdb.queries import event_window
+
+    return event_window(month=month, year=year, start=from_day, end=to_day)
+
+
+EVENT_COLUMNS = ["date", "date_text", "date_start", "date_end", "date_precision", "earliest",
+                 "earliest_basis", "earliest_from", "latest", "latest_basis", "latest_from",
+                 "month", "bounds", "kind", "title", "who", "case", "id", "uncertain", "why"]
+
+
+def _left_out_notes(left_out: dict[str, int]) -> list[str]:
+    """What a dated listing leaves out, one line each (none when it leaves out nothing)."""
+    notes = []
+    if left_out.get("uncertain"):
+        notes.append(f"{left_out['uncertain']} event(s) may fall in this period but are not "
+                     "certainly in it; --include-uncertain lists them")
+    if left_out.get("undated"):
+        notes.append(f"{left_out['undated']} event(s) without a date may fall in this period; "
+                     "--include-undated lists them")
+    return notes
 
 
 @app.command("timeline")
 def timeline(ctx: typer.Context,
              year: YearOption = None,
              fmt: FormatOption = Format.table, raw: RawOption = False) -> None:
-    """Events per month, with a bar for each month; vaguer dates are counted apart.
+    """Events per month, with a bar for each month; the rest are counted apart.
+
+    An event counts in a month when its bounds, stated or derived, lie inside it. The
+    others are counted as vaguer than a month, open-ended (one bound unknown, or only
+    the source's publication), or undated; the parts add up to the events counted.
 
     Example: incidentdb timeline --year 2021
     """
@@ -208,15 +255,16 @@ def timeline(ctx: typer.Context,
     from incidentdb.queries import timeline as timeline_query
 
     with reading(ctx) as session:
-        months, vague, undated = timeline_query(session, year)
-    footer = f"{vague} event(s) have a date too vague for one month"
-    footer += f"; {undated} have no date." if year is None else "."
+        months, parts = timeline_query(session, year)
     if fmt is Format.table:
+        counted = sum(m["events"] for m in months) + sum(parts.values())
+        footer = (f"Not in one month: {parts['vaguer than a month']} vaguer than a month, "
+                  f"{parts['open-ended']} open-ended, {parts['undated']} undated "
+                  f"({counted} events{f' that may fall in {year}' if year else ''} in all).")
         render_bars(months, "month", "events", f"Events per month{f' in {year}' if year else ''}",
                     footer)
     else:
-        rows = months + [{"month": "vague", "events": vague}, {"month": "undated",
-                                                               "events": undated}]
+        rows = months + [{"month": part, "events": n} for part, n in parts.items()]
         render_rows(rows, fmt.value, ["month", "events"], raw=raw)
 
 

@@ -15,7 +15,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 from sqlalchemy import Boolean, Column, Date, DateTime, String, case, cast, select
 
-from incidentdb.export.tables import batches, named
+from incidentdb.export.tables import batches, exported, named, ordering
 from incidentdb.spreadsheet import CSV_FALSE, CSV_TRUE, neutralise_rows
 
 if TYPE_CHECKING:
@@ -39,15 +39,15 @@ def csv_column(column: Column) -> Any:
 
 def write_table(conn: Connection, table: Table | None, stream: IO[str], *,
                 neutralised: bool, progress: Progress | None) -> int:
-    """Write the table as CSV (a header row, then its rows in primary-key order), text
+    """Write the table as CSV (a header row, then its rows in the export's order), text
     cells neutralised unless told otherwise; return the rows written."""
     table = named(table)
-    query = (select(*(csv_column(c) for c in table.columns))
-             .order_by(*table.primary_key.columns))
-    text_columns = [i for i, c in enumerate(table.columns)
+    columns = exported(table)
+    query = select(*(csv_column(c) for c in columns)).order_by(*ordering(table))
+    text_columns = [i for i, c in enumerate(columns)
                     if neutralised and isinstance(c.type, String)]
     writer = csv.writer(stream)
-    writer.writerow([column.name for column in table.columns])
+    writer.writerow([column.name for column in columns])
     count = 0
     for batch in batches(conn, query, table, progress):
         writer.writerows(neutralise_rows(batch, text_columns))

@@ -13,6 +13,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 from sqlalchemy import Boolean, Date, DateTime, Float, Integer, Numeric, String, select
 
+from incidentdb.export import tables as export_tables
 from incidentdb.models import DECLARATIONS, Base
 
 if TYPE_CHECKING:
@@ -66,7 +67,7 @@ def _foreign_keys(table: Table, exported: set[str]) -> list[dict[str, Any]]:
 def _resource(table: Table, exported: set[str]) -> dict[str, Any]:
     schema: dict[str, Any] = {
         "$schema": SCHEMA_PROFILE,
-        "fields": [_field(column) for column in table.columns],
+        "fields": [_field(column) for column in export_tables.exported(table)],
         "primaryKey": [column.name for column in table.primary_key.columns],
     }
     foreign_keys = _foreign_keys(table, exported)

@@ -12,7 +12,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import IO, TYPE_CHECKING, Any
 
-from incidentdb.export.tables import named, ordered, rows
+from incidentdb.export.tables import exported, named, ordered, rows
 
 if TYPE_CHECKING:
     from sqlalchemy import Table
@@ -31,9 +31,9 @@ def json_value(value: Any) -> Any:
 
 def _records(conn: Connection, table: Table | None,
              progress: Progress | None) -> Iterator[str]:
-    """Each row of the table as a JSON object, in primary-key order."""
+    """Each row of the table as a JSON object, in the export's order."""
     table = named(table)
-    names = [column.name for column in table.columns]
+    names = [column.name for column in exported(table)]
     for row in rows(conn, ordered(table), table, progress):
         record = dict(zip(names, map(json_value, row), strict=True))
         yield json.dumps(record, ensure_ascii=False)

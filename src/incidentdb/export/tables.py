@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Column, Date, Integer, MetaData, String, Table, Text, func, select
 
+from incidentdb.chronology import order_by
 from incidentdb.errors import IncidentdbError
 from incidentdb.models import Base, curated
 
@@ -112,9 +113,22 @@ def snapshot(engine: Engine) -> Iterator[Connection]:
             yield conn
 
 
+def exported(table: Table) -> list[Column]:
+    """The columns an export writes: all but those kept only to order rows by (the date
+    order's stand-ins for unknown bounds, which a reader could take for dates)."""
+    return [c for c in table.columns if not c.info.get("ordering")]
+
+
+def ordering(table: Table) -> list[Any]:
+    """Dated records in the date order (incidentdb.chronology), others by primary key."""
+    if "sort_earliest" in table.c:
+        return order_by(table)
+    return list(table.primary_key.columns)
+
+
 def ordered(table: Table) -> Select:
-    """Every row of the table, in primary-key order."""
-    return select(table).order_by(*table.primary_key.columns)
+    """Every row of the table, its exported columns, in `ordering`."""
+    return select(*exported(table)).order_by(*ordering(table))
 
 
 def batches(conn: Connection, query: Select, table: Table,

@@ -107,8 +107,8 @@ def write_order() -> list[Declaration]:
 
 __all__ = [
     "DECLARATIONS", "EVIDENCE_FIELDS", "NAMING_CONVENTION", "Base", "Case", "CaseDefendant",
-    "Charge", "Dated", "chronology_of", "dated", "Declaration", "Document", "Event", "EventCount", "EventParticipant",
+    "Charge", "Dated", "Declaration", "Document", "Event", "EventCount", "EventParticipant",
     "Evidence", "Field", "Membership", "Offence", "Organization", "Owner", "Person",
-    "PersonName", "PersonOccupation", "SearchEntry", "Sentence", "Slug", "Source", "curated",
-    "declaration", "declared", "write_order",
+    "PersonName", "PersonOccupation", "SearchEntry", "Sentence", "Slug", "Source", "chronology_of",
+    "curated", "dated", "declaration", "declared", "write_order",
 ]

@@ -31,6 +31,22 @@ NAMING_CONVENTION = {
 
 Slug = String(200)
 
+# What the stated date columns hold (migration 0009 sets them as column comments too).
+DATE_COMMENTS = {
+    "date_text": "The date as the source words it (\"In early 2021\"), when it gives one",
+    "date_edtf": "The stated date in EDTF (ISO 8601-2): YYYY, YYYY-MM, YYYY-MM-DD; "
+                 "YYYY-21..24 the seasons (spring to winter), YYYY-33..36 the quarters, "
+                 "YYYY-40 and YYYY-41 the first and second half of the year; A/B an "
+                 "interval, with .. for an open end",
+    "date_precision": "Precision of the stated date: day, month, part-of-year, year or "
+                      "interval",
+    "date_start": "First day the stated date may mean (empty when it is open at the start "
+                  "or not stated)",
+    "date_end": "Last day the stated date may mean (empty when it is open at the end or "
+                "not stated)",
+    "date_throughout": "Whether the fact holds over the whole period (\"throughout 2021\")",
+}
+
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
@@ -67,9 +83,13 @@ class Evidence:
 class Dated:
     """One partial date (see `incidentdb.dates`): phrase, EDTF, precision, bounds."""
 
-    date_text: Mapped[str | None] = mapped_column(Text)
-    date_edtf: Mapped[str | None] = mapped_column(String(40))
-    date_precision: Mapped[str | None] = mapped_column(String(20))
-    date_start: Mapped[date | None] = mapped_column(Date, index=True)
-    date_end: Mapped[date | None] = mapped_column(Date, index=True)
-    date_throughout: Mapped[bool] = mapped_column(Boolean, default=False)
+    date_text: Mapped[str | None] = mapped_column(Text, comment=DATE_COMMENTS["date_text"])
+    date_edtf: Mapped[str | None] = mapped_column(String(40), comment=DATE_COMMENTS["date_edtf"])
+    date_precision: Mapped[str | None] = mapped_column(
+        String(20), comment=DATE_COMMENTS["date_precision"])
+    date_start: Mapped[date | None] = mapped_column(Date, index=True,
+                                                    comment=DATE_COMMENTS["date_start"])
+    date_end: Mapped[date | None] = mapped_column(Date, index=True,
+                                                  comment=DATE_COMMENTS["date_end"])
+    date_throughout: Mapped[bool] = mapped_column(Boolean, default=False,
+                                                  comment=DATE_COMMENTS["date_throughout"])

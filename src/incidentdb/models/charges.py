@@ -6,9 +6,9 @@ from sqlalchemy import String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from incidentdb import vocabulary as v
+from incidentdb.models.base import Base, Dated, Evidence, Slug, ref
 from incidentdb.models.chronology import FIELDS as CHRONOLOGY
 from incidentdb.models.chronology import Bounded
-from incidentdb.models.base import Base, Dated, Evidence, Slug, ref
 from incidentdb.models.declaration import DATE, ID, Declaration, Document, Field, reference
 
 

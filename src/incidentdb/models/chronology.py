@@ -17,8 +17,9 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from typing import Any
 
-from sqlalchemy import CheckConstraint, Date, Integer, String
+from sqlalchemy import CheckConstraint, Date, Integer, String, text
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
 from incidentdb.models.base import Base, Dated, Evidence, fk
@@ -32,48 +33,43 @@ DATED_KINDS = ("event", "charge", "sentence", "membership")
 TARGET = re.compile(r"(?:(?:" + "|".join(DATED_KINDS) + r"):)?[a-z0-9]+(?:-[a-z0-9]+)*")
 
 
-def _derived(type_: object, comment: str, **kw: object) -> Mapped:
+def _derived(type_: Any, comment: str, ordering: bool = False, **kw: Any) -> Mapped:
     """A column the loader derives (incidentdb.chronology): not in the data files, not
-    compared by the writer."""
-    return mapped_column(type_, info={"derived": True}, comment=comment, **kw)
+    compared by the writer; `ordering`: there only to order by, not exported."""
+    return mapped_column(type_, info={"derived": True, "ordering": ordering}, comment=comment,
+                         **kw)
 
 
 class Bounded:
     """Derived bounds of a dated record: the earliest and latest day it may have happened,
     what each rests on, and its place in chains of stated relations."""
 
-    @declared_attr
-    def earliest(cls) -> Mapped[date | None]:
-        return _derived(Date, "Earliest day the record may have happened (stated or derived)")
-
-    @declared_attr
-    def earliest_basis(cls) -> Mapped[str | None]:
-        return _derived(String(10), "What `earliest` rests on: stated, derived or none")
-
-    @declared_attr
-    def earliest_from(cls) -> Mapped[str | None]:
-        return _derived(String(220), "The record (kind:id) or source (source:id) whose date "
-                                     "gives a derived `earliest`")
-
-    @declared_attr
-    def latest(cls) -> Mapped[date | None]:
-        return _derived(Date, "Latest day the record may have happened (stated or derived; "
-                              "never after its source's publication)")
-
-    @declared_attr
-    def latest_basis(cls) -> Mapped[str | None]:
-        return _derived(String(10), "What `latest` rests on: stated, derived or none")
-
-    @declared_attr
-    def latest_from(cls) -> Mapped[str | None]:
-        return _derived(String(220), "The record (kind:id) or source (source:id) whose date "
-                                     "gives a derived `latest`")
-
-    @declared_attr
-    def chain_depth(cls) -> Mapped[int]:
-        return _derived(Integer, "Records that come before this one in the longest chain of "
-                                 "stated relations: breaks ties in date order",
-                        default=0, server_default="0")
+    earliest: Mapped[date | None] = _derived(
+        Date, "Earliest day the record may have happened (stated or derived)")
+    earliest_basis: Mapped[str | None] = _derived(
+        String(10), "What `earliest` rests on: stated, derived or none")
+    earliest_from: Mapped[str | None] = _derived(
+        String(220), "The record (kind:id) or source (source:id) whose date gives a derived "
+                     "`earliest`")
+    latest: Mapped[date | None] = _derived(
+        Date, "Latest day the record may have happened (stated or derived; never after its "
+              "source's publication)")
+    latest_basis: Mapped[str | None] = _derived(
+        String(10), "What `latest` rests on: stated, derived or none")
+    latest_from: Mapped[str | None] = _derived(
+        String(220), "The record (kind:id) or source (source:id) whose date gives a derived "
+                     "`latest`")
+    # earliest and latest with the ends of the calendar for "unknown": never NULL, so
+    # that one index and one comparison serve the date order and every window query
+    sort_earliest: Mapped[date] = _derived(
+        Date, "`earliest`, or 0001-01-01 when unknown: for ordering", ordering=True,
+        server_default=text("'0001-01-01'"))
+    sort_latest: Mapped[date] = _derived(
+        Date, "`latest`, or 9999-12-31 when unknown: for ordering", ordering=True,
+        server_default=text("'9999-12-31'"))
+    chain_depth: Mapped[int] = _derived(
+        Integer, "Records that come before this one in the longest chain of stated "
+                 "relations: breaks ties in date order", default=0, server_default="0")
 
 
 class Chronology(Dated, Evidence):

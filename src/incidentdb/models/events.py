@@ -6,9 +6,9 @@ from sqlalchemy import CheckConstraint, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from incidentdb import vocabulary as v
+from incidentdb.models.base import Base, Dated, Evidence, Slug, ref
 from incidentdb.models.chronology import FIELDS as CHRONOLOGY
 from incidentdb.models.chronology import Bounded
-from incidentdb.models.base import Base, Dated, Evidence, Slug, ref
 from incidentdb.models.declaration import (
     DATE,
     EXCERPT,
@@ -26,8 +26,8 @@ class Event(Dated, Bounded, Evidence, Base):
     __tablename__ = "events"
     # Events come in date order (incidentdb.chronology): this index answers "a month's
     # events, first page" by reading the page in order, without sorting the month.
-    __table_args__ = (Index("ix_events_chronological", "earliest", "latest", "chain_depth",
-                            "id"),)
+    __table_args__ = (Index("ix_events_chronological", "sort_earliest", "sort_latest",
+                            "chain_depth", "id"),)
 
     id: Mapped[str] = mapped_column(Slug, primary_key=True)
     kind: Mapped[str] = mapped_column(String(40), index=True)
