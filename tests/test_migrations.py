@@ -124,6 +124,12 @@ def test_migration_0008_stores_the_source_texts(empty_db, tmp_path):
         assert _source_texts(empty_db.url) == {"hrw-wr2022-azerbaijan": bundled, "other": None}
         with engine.begin() as conn:
             conn.execute(text("DELETE FROM sources WHERE id = 'other'"))
+        # the downgrade to 0007 dropped the stated relations (migration 0009): back, and
+        # nothing else changes
+        report = load_paths(engine, [DATA])
+        assert {table for table, change in report.tables.items()
+                if change.added or change.changed or change.removed} == {
+            "charge_chronology", "sentence_chronology", "event_chronology"}
         assert load_paths(engine, [DATA]).unchanged
     finally:
         engine.dispose()
@@ -163,10 +169,10 @@ def test_migration_0009_derives_the_bounds_of_the_records_already_there(empty_db
         assert "event_chronology" not in inspect(engine).get_table_names()
         migrate.upgrade(empty_db.url)
         upgraded = _bounds(empty_db.url)
-        for table, rows in loaded.items():
-            kept = [row for row in rows if row[0] not in related]
-            assert kept == [row for row in upgraded[table] if row[0] not in related], table
-            assert len(kept) > 10
+        for table, rows in loaded.items():  # the depths follow chains through related ones
+            kept = [row[:6] for row in rows if row[0] not in related]
+            assert kept == [row[:6] for row in upgraded[table] if row[0] not in related], table
+            assert kept, table
         replacing = [row for row in upgraded["sentences"]
                      if row[0] == "bakuvi-suspended-sentence"]
         assert replacing == [("bakuvi-suspended-sentence", "2021-06-01", "stated",
