@@ -112,6 +112,15 @@ def loaded_database(tmp: Path, data: Path) -> Database:
     return database
 
 
+def assert_only_relations_return(report) -> None:
+    """A reload after a downgrade below 0009 (which drops the stated relations, kept in
+    the chronology tables): the relations come back, and nothing else changes."""
+    changed = {table for table, change in report.tables.items()
+               if change.added or change.changed or change.removed}
+    assert changed == {"charge_chronology", "sentence_chronology", "event_chronology"}, (
+        report.tables)
+
+
 @pytest.fixture(scope="session")
 def loaded_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
     """The bundled data, loaded once per run; tests that use it must not write."""

@@ -40,7 +40,7 @@ from incidentdb.names import fold, id_words, without_invisible
 from incidentdb.search import literal_words, search
 from incidentdb.validate import _REMEMBERED, Ambiguous, SourceText
 
-from .conftest import DATA, Database
+from .conftest import DATA, Database, assert_only_relations_return
 
 BASE = Path(__file__).resolve().parent / "malformed" / "_base"
 
@@ -246,6 +246,7 @@ def test_migration_0007_recomputes_the_folded_names(empty_db: Database) -> None:
         assert rows and all(folded == fold(name) for name, folded in rows)
         with Session(engine) as session:
             assert find_person(session, "Sahla Humbatova").id == "shahla-humbatova"
+        assert_only_relations_return(load_paths(engine, [DATA]))
         assert load_paths(engine, [DATA]).unchanged
     finally:
         engine.dispose()
