@@ -196,7 +196,8 @@ def test_a_relation_to_nothing_is_refused_where_it_is_written(engine, data):
         "charge, sentence or membership has the id 'mammadova-trail'")
 
 
-def test_an_id_of_several_kinds_must_say_which(engine, data):
+def test_an_id_is_one_records_whatever_its_table(engine, data):
+    """An event may not take a sentence's id: `cite` and relations must name one record."""
     write(data, "source: examplestan-2021\n")
     write(data, """\
 source: examplestan-2021
@@ -205,19 +206,57 @@ events:
     kind: sentencing
     title: Mammadova sentenced
     excerpt: the Sampleton District Court sentenced Mammadova
+""", "twice.yaml")
+    found = problems(engine, data)
+    assert [p.split(": ", 1)[1] for p in found] == [
+        "sentence 'mammadova-sentence': id 'mammadova-sentence' is also the id of an event: "
+        "ids are unique across all tables",
+        "event 'mammadova-sentence': id 'mammadova-sentence' is also the id of a sentence: "
+        "ids are unique across all tables"]
+
+
+def test_an_id_freed_by_a_rename_is_taken_only_with_prune(engine, data):
+    """The sentence renamed, an event taking its old id: the kept sentence (a load keeps
+    what the files no longer hold) still has it, and the refusal says how to go on."""
+    write(data, "source: examplestan-2021\n")
+    load_paths(engine, [data])
+    cases = data / "cases.yaml"
+    cases.write_text(cases.read_text(encoding="utf-8").replace(
+        "  - id: mammadova-sentence\n", "  - id: mammadova-prison-sentence\n"), encoding="utf-8")
+    write(data, """\
+source: examplestan-2021
+events:
+  - id: mammadova-sentence
+    kind: sentencing
+    title: Mammadova sentenced
+    excerpt: the Sampleton District Court sentenced Mammadova
+""", "twice.yaml")
+    found = problems(engine, data)
+    assert len(found) == 1 and found[0].endswith(
+        "twice.yaml:3: event 'mammadova-sentence': id 'mammadova-sentence' is also the id "
+        "of a sentence: ids are unique across all tables; that sentence is no longer in the "
+        "files: --prune removes it")
+    report = load_paths(engine, [data], prune=True)
+    assert report.tables["sentences"].removed == 1 and report.tables["events"].added == 1
+
+
+def test_a_kind_given_with_an_id_must_be_the_records(engine, data):
+    write(data, "source: examplestan-2021\n")
+    write(data, """\
+source: examplestan-2021
+events:
   - id: hasanov-held
     kind: detention
     title: Hasanov held
     excerpt: held for several days
-    after: mammadova-sentence
-""", "twice.yaml")
+    after: event:mammadova-sentence
+""", "kind.yaml")
     found = problems(engine, data)
     assert len(found) == 1 and found[0].endswith(
-        "twice.yaml:7: event 'hasanov-held': after 'mammadova-sentence': 'mammadova-sentence' "
-        "names records of several kinds: write event:mammadova-sentence or "
-        "sentence:mammadova-sentence")
-    write(data, (data / "twice.yaml").read_text(encoding="utf-8").replace(
-        "after: mammadova-sentence", "after: sentence:mammadova-sentence"), "twice.yaml")
+        "kind.yaml:3: event 'hasanov-held': after 'event:mammadova-sentence': event "
+        "'mammadova-sentence' does not exist")
+    write(data, (data / "kind.yaml").read_text(encoding="utf-8").replace(
+        "event:mammadova-sentence", "sentence:mammadova-sentence"), "kind.yaml")
     load_paths(engine, [data])
     assert bounds(engine, Event, "hasanov-held")[:3] == (
         date(2021, 3, 8), "derived", "sentence:mammadova-sentence")

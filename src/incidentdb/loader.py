@@ -228,6 +228,7 @@ def load_paths(engine: Engine, paths: list[Path] | None = None, *, dry_run: bool
             if problems:
                 raise LoadError(_sorted(problems), reading.unread())
             kept, removed = writer.remove_unseen(prune)
+            _check_shared_ids(reading, writer)
             _check_chronology(reading, writer)
             if problems:
                 raise LoadError(_sorted(problems), reading.unread())
@@ -263,6 +264,17 @@ def _check_whole_load(reading: _Reading, writer: LoadWriter, prune: bool) -> Non
             continue  # the refused record was reported already
         reading.problem(number, line, f"{singular(parent)} {target!r} does not exist",
                         declaration(table).reported_as, record_id)
+
+
+def _check_shared_ids(reading: _Reading, writer: LoadWriter) -> None:
+    """An id is one record's, whatever its table: `cite ID` must name one record."""
+    for table, number, line, record_id, other, kept in writer.shared_ids():
+        hint = (f"; that {singular(other)} is no longer in the files: --prune removes it"
+                if kept else "")
+        kind = singular(other)
+        article = "an" if kind[0] in "aeiou" else "a"
+        reading.problem(number, line, f"id {record_id!r} is also the id of {article} {kind}: "
+                        f"ids are unique across all tables{hint}", table, record_id)
 
 
 def _check_chronology(reading: _Reading, writer: LoadWriter) -> None:

@@ -292,6 +292,23 @@ class LoadWriter:
                     out.append((t.name, file, line, record_id, parent, target))
         return out
 
+    def shared_ids(self) -> list[tuple[str, int, int, str, str, bool]]:
+        """(table, file, line, id, other table, kept) for each record of this load whose id
+        a record of another table has too; kept: that one is not in the files (a record
+        kept from an earlier load, which --prune would remove)."""
+        out = []
+        records = [t for t in self.tables.values() if not t.owner]
+        for t in records:
+            for other in records:
+                if other is t:
+                    continue
+                for key, file, line, kept in self.conn.exec_driver_sql(
+                        f"SELECT s.k0, s.file, s.line, NOT EXISTS (SELECT 1 FROM {other.seen} "
+                        f"o WHERE o.k0 = s.k0) FROM {t.seen} s WHERE EXISTS (SELECT 1 FROM "
+                        f"{other.name} u WHERE u.id = s.k0) ORDER BY s.file, s.line"):
+                    out.append((t.name, file, line, key, other.name, bool(kept)))
+        return out
+
     def where(self, table: str, key: str) -> tuple[int, int] | None:
         """(file number, line) of the row of `table` with this key in this load; None
         when the load did not hold it (a record already in the database)."""
