@@ -31,6 +31,8 @@ EVENT_KINDS = (
     "execution-allegation", "surveillance", "statement", "resolution", "report",
     "exchange", "return", "custody", "hunger-strike", "protest", "damage", "removal",
     "dialogue", "investigation", "armed-conflict", "ceasefire", "agreement",
+    # what the report says of a whole period rather than of one occasion
+    "pattern", "condition",
 )
 
 PARTICIPANT_ROLES = (

@@ -117,11 +117,25 @@ def _say(report: LoadReport) -> None:
 
 
 @app.command("check")
-def check(ctx: typer.Context) -> None:
+def check(ctx: typer.Context,
+          source: Annotated[str | None, typer.Argument(
+              metavar="[SOURCE]", help="With --coverage: the source (default: every source).")
+          ] = None,
+          coverage: Annotated[bool, typer.Option(
+              "--coverage", help="Which sentences of the source no record captures: the "
+              "covered share, the sentences marked as not captured (with their reasons), "
+              "and those left uncovered (a problem).")] = False) -> None:
     """Report the data's health: missing evidence, dates out of order, orphans, counts.
 
     Example: incidentdb check
+
+    Example: incidentdb check --coverage hrw-wr2022-azerbaijan
     """
+    if coverage:
+        _coverage(ctx, source)
+        return
+    if source is not None:
+        raise typer.BadParameter("a SOURCE is for --coverage")
     from incidentdb.health import data_health
 
     with reading(ctx) as session:
@@ -134,3 +148,27 @@ def check(ctx: typer.Context) -> None:
         err(f"{len(health.findings)} problem(s) found.")
         raise typer.Exit(1)
     typer.echo("No problems found.")
+
+
+def _coverage(ctx: typer.Context, source: str | None) -> None:
+    """`check --coverage`: per source, the share covered, the sentences omitted on
+    purpose and those uncovered; exit 1 if any sentence is uncovered."""
+    from incidentdb.coverage import coverage
+
+    with reading(ctx) as session:
+        reports = coverage(session, source)
+    uncovered = 0
+    for report in reports:
+        typer.echo(f"{report.source_id}: {len(report.covered)} of {report.sentences} sentences "
+                   f"covered ({report.share:.1%}), {len(report.omitted)} marked as not "
+                   f"captured, {len(report.uncovered)} uncovered; {len(report.headings)} "
+                   "headings not counted")
+        for sentence, reasons in report.omitted:
+            typer.echo(f"not captured [{sentence.start}-{sentence.end}] "
+                       f"({'; '.join(reasons)}): {sentence.text}")
+        for sentence in report.uncovered:
+            typer.echo(f"uncovered [{sentence.start}-{sentence.end}]: {sentence.text}")
+        uncovered += len(report.uncovered)
+    if uncovered:
+        err(f"{uncovered} sentence(s) neither captured nor marked as not captured.")
+        raise typer.Exit(1)

@@ -21,6 +21,7 @@ from incidentdb.models import (
     events,
     memberships,
     offences,
+    omissions,
     organizations,
     people,
     search_entries,
@@ -40,6 +41,7 @@ from incidentdb.models.declaration import (
 from incidentdb.models.events import Event, EventCount, EventParticipant
 from incidentdb.models.memberships import Membership
 from incidentdb.models.offences import Offence
+from incidentdb.models.omissions import Omission
 from incidentdb.models.organizations import Organization
 from incidentdb.models.people import Person, PersonName, PersonOccupation
 from incidentdb.models.search_entries import SearchEntry
@@ -66,6 +68,7 @@ DECLARATIONS: tuple[Declaration, ...] = (
     events.PARTICIPANTS,
     events.COUNTS,
     chronology.EVENTS,
+    omissions.DECLARATION,
     search_entries.DECLARATION,
 )
 
@@ -108,7 +111,7 @@ def write_order() -> list[Declaration]:
 __all__ = [
     "DECLARATIONS", "EVIDENCE_FIELDS", "NAMING_CONVENTION", "Base", "Case", "CaseDefendant",
     "Charge", "Dated", "Declaration", "Document", "Event", "EventCount", "EventParticipant",
-    "Evidence", "Field", "Membership", "Offence", "Organization", "Owner", "Person",
+    "Evidence", "Field", "Membership", "Offence", "Omission", "Organization", "Owner", "Person",
     "PersonName", "PersonOccupation", "SearchEntry", "Sentence", "Slug", "Source", "chronology_of",
     "curated", "dated", "declaration", "declared", "write_order",
 ]

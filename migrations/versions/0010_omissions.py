@@ -1,0 +1,42 @@
+"""omissions: passages deliberately not captured, with the reason
+
+`incidentdb check --coverage` lists the sentences of a source that no record's
+excerpt touches; an `omissions` record marks one as left out on purpose.
+
+Revision ID: 0010
+Revises: 0009
+Create Date: 2026-11-30 04:10:00
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0010"
+down_revision: str | None = "0009"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "omissions",
+        sa.Column("id", sa.String(200), nullable=False),
+        sa.Column("reason", sa.Text(), nullable=False,
+                  comment="Why the passage (the excerpt) is not captured as a record"),
+        sa.Column("excerpt", sa.Text(), nullable=False),
+        sa.Column("excerpt_start", sa.Integer(), nullable=False),
+        sa.Column("excerpt_end", sa.Integer(), nullable=False),
+        sa.Column("source_id", sa.String(200), nullable=False),
+        sa.ForeignKeyConstraint(["source_id"], ["sources.id"],
+                                name=op.f("fk_omissions_source_id_sources"),
+                                initially="IMMEDIATE", deferrable=True),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_omissions")),
+    )
+    op.create_index(op.f("ix_omissions_source_id"), "omissions", ["source_id"], unique=False)
+
+
+def downgrade() -> None:
+    op.drop_index(op.f("ix_omissions_source_id"), table_name="omissions")
+    op.drop_table("omissions")
