@@ -29,6 +29,7 @@ from incidentdb.models import DECLARATIONS, Omission, Source
 END = re.compile(r"[.!?][”’\"')\]]*(?=\s*[A-Z“‘\"(])")
 CLOSED = re.compile(r"[.!?][”’\"')\]]*$")  # a sentence's end, not a heading's
 GLUE = re.compile(r"(?<=[a-z)])(?=[A-Z][a-z])")
+INITIAL = re.compile(r"(?<![^\W\d_])[A-Z]\.$")  # "U." of "U.S.", "J." of "J. Smith"
 ABBREVIATIONS = ("Mr.", "Mrs.", "Ms.", "Dr.", "St.", "No.", "U.S.", "U.N.", "e.g.", "i.e.")
 
 
@@ -64,7 +65,8 @@ def split_sentences(text: str) -> list[Sentence]:
     """The sentences (and headings) of a text, with their offsets, white space trimmed."""
     cuts = {0, len(text)}
     for match in END.finditer(text):
-        if not text[:match.start() + 1].endswith(ABBREVIATIONS):
+        before = text[:match.start() + 1]
+        if not before.endswith(ABBREVIATIONS) and not INITIAL.search(before):
             cuts.add(match.end())
     headings = {match.start() for match in GLUE.finditer(text)}
     cuts |= headings

@@ -165,9 +165,10 @@ def _coverage(ctx: typer.Context, source: str | None) -> None:
                    "headings not counted")
         for sentence, reasons in report.omitted:
             typer.echo(f"not captured [{sentence.start}-{sentence.end}] "
-                       f"({'; '.join(reasons)}): {sentence.text}")
+                       f"({'; '.join(reasons)}): {' '.join(sentence.text.split())}")
         for sentence in report.uncovered:
-            typer.echo(f"uncovered [{sentence.start}-{sentence.end}]: {sentence.text}")
+            typer.echo(f"uncovered [{sentence.start}-{sentence.end}]: "
+                       f"{' '.join(sentence.text.split())}")
         uncovered += len(report.uncovered)
     if uncovered:
         err(f"{uncovered} sentence(s) neither captured nor marked as not captured.")
