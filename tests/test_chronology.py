@@ -323,6 +323,10 @@ events:
      "date: date phrase 'sometime' is not understood: give its edtf form too"),
     ("after: {excerpt: held for several days}", "after needs an id"),
     ("after: {id: mammadova-sentence, when: 2021}", "unknown field 'when'"),
+    # (not chronology, but the same kind of nested item) a group's part must be one the
+    # report can say: "all" would widen it
+    ("participants: [{group: journalists, role: victim, qualifier: all}]",
+     "qualifier 'all' is not one of: most, many, some, several, few"),
 ])
 def test_a_malformed_relation_is_refused_before_anything_is_written(engine, data, written,
                                                                     message):

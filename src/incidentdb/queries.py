@@ -400,16 +400,22 @@ def events_left_out(session: Session, *, start: date | None = None, end: date | 
 
 def participant_names(session: Session, event_ids: list[str]) -> dict[str, list[str]]:
     """Per event, the names of those who took part: people, organizations (by short
-    name), unnamed groups (by their description), in the order they were recorded."""
+    name), unnamed groups (by their description, with the part of it the report says
+    took part: "family members (most)"), in the order they were recorded."""
     name = func.coalesce(Person.name, Organization.short_name, Organization.name,
                          EventParticipant.group_description)
-    query = (select(EventParticipant.event_id, name)
+    query = (select(EventParticipant.event_id, name, EventParticipant.qualifier)
              .join(Person, EventParticipant.person_id == Person.id, isouter=True)
              .join(Organization, EventParticipant.organization_id == Organization.id,
                    isouter=True)
              .where(EventParticipant.event_id.in_(event_ids))
              .order_by(EventParticipant.event_id, EventParticipant.id))
-    return _grouped(session, query)
+    out: dict[str, list[str]] = defaultdict(list)
+    for event_id, who, qualifier in session.execute(query):
+        shown = f"{who} ({qualifier})" if qualifier else who
+        if shown not in out[event_id]:
+            out[event_id].append(shown)
+    return out
 
 
 TIMELINE_PARTS = ("vaguer than a month", "open-ended", "undated")

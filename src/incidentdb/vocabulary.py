@@ -40,6 +40,10 @@ PARTICIPANT_ROLES = (
     "prosecutor", "authority", "reporting-body", "speaker", "addressee", "target",
 )
 
+# How much of a group a participant is, where the report says only part of it ("most
+# were killed by their husbands"): never widened to the whole group.
+PARTICIPANT_QUALIFIERS = ("most", "many", "some", "several", "few")
+
 COUNT_QUALIFIERS = (
     # with a number
     "exact", "at-least", "more-than", "nearly", "about",

@@ -56,6 +56,9 @@ class EventParticipant(Evidence, Base):
     person_id: Mapped[str | None] = ref("people.id", nullable=True)
     organization_id: Mapped[str | None] = ref("organizations.id", nullable=True)
     group_description: Mapped[str | None] = mapped_column(Text)
+    qualifier: Mapped[str | None] = mapped_column(String(20), comment=(
+        "How much of the group took part, where the report says only part of it (most, "
+        "many, some, several, few); empty: as the report names it"))
 
 
 class EventCount(Evidence, Base):
@@ -104,6 +107,7 @@ PARTICIPANTS = Declaration(
         "organization": reference("organizations"),
         "group": Field("text", column="group_description"),
         "role": Field("choice", required=True, choices=v.PARTICIPANT_ROLES),
+        "qualifier": Field("choice", choices=v.PARTICIPANT_QUALIFIERS),
         "excerpt": Field("text"),
         "occurrence": OCCURRENCE,  # of the participant's own excerpt
     },

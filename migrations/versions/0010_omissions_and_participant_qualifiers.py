@@ -1,7 +1,9 @@
-"""omissions: passages deliberately not captured, with the reason
+"""omissions, and participant qualifiers
 
 `incidentdb check --coverage` lists the sentences of a source that no record's
-excerpt touches; an `omissions` record marks one as left out on purpose.
+excerpt touches; an `omissions` record marks one as left out on purpose. A
+participant group may be only part of the group the report names ("most were
+killed by their husbands"): `event_participants.qualifier` keeps that part.
 
 Revision ID: 0010
 Revises: 0009
@@ -17,6 +19,9 @@ revision: str = "0010"
 down_revision: str | None = "0009"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
+
+QUALIFIER = ("How much of the group took part, where the report says only part of it (most, "
+             "many, some, several, few); empty: as the report names it")
 
 
 def upgrade() -> None:
@@ -35,8 +40,11 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_omissions")),
     )
     op.create_index(op.f("ix_omissions_source_id"), "omissions", ["source_id"], unique=False)
+    op.add_column("event_participants", sa.Column(
+        "qualifier", sa.String(20), nullable=True, comment=QUALIFIER))
 
 
 def downgrade() -> None:
+    op.drop_column("event_participants", "qualifier")
     op.drop_index(op.f("ix_omissions_source_id"), table_name="omissions")
     op.drop_table("omissions")

@@ -1,0 +1,41 @@
+"""The rest of the report: what it says of parts of groups, one record per id, and how
+much of it the records capture."""
+
+from __future__ import annotations
+
+import json
+
+from sqlalchemy.orm import Session
+
+from incidentdb.coverage import coverage
+from incidentdb.db import make_engine
+
+
+def test_a_group_the_report_calls_most_is_never_widened_to_all(loaded_db, run):
+    result = run(loaded_db.url, "events", "--limit", "0", "--format", "json")
+    event = next(row for row in json.loads(result.stdout)
+                 if row["id"] == "women-killed-first-half-2021")
+    assert "husbands, partners, or family members (most)" in event["who"]
+    assert "husbands, partners, or family members" not in event["who"]
+
+
+def test_cite_names_one_record_for_an_id(loaded_db, run):
+    rows = json.loads(run(loaded_db.url, "cite", "yagublu-house-arrest", "--format",
+                          "json").stdout)
+    assert [(row["table"], row["id"]) for row in rows] == [("events", "yagublu-house-arrest")]
+    rows = json.loads(run(loaded_db.url, "cite", "yagublu-house-arrest-sentence", "--format",
+                          "json").stdout)
+    assert [row["table"] for row in rows] == ["sentences"]
+
+
+def test_at_least_95_percent_of_the_report_is_captured_and_the_rest_is_marked(loaded_db,
+                                                                               run):
+    engine = make_engine(loaded_db.url)
+    with Session(engine) as session:
+        [report] = coverage(session)
+    engine.dispose()
+    assert report.share >= 0.95, [s.text for s in report.uncovered]
+    assert report.uncovered == []
+    assert all(reasons for _, reasons in report.omitted)
+    result = run(loaded_db.url, "check", "--coverage")
+    assert result.exit_code == 0, result.output
