@@ -39,3 +39,23 @@ def test_at_least_95_percent_of_the_report_is_captured_and_the_rest_is_marked(lo
     assert all(reasons for _, reasons in report.omitted)
     result = run(loaded_db.url, "check", "--coverage")
     assert result.exit_code == 0, result.output
+
+
+def test_every_name_the_report_gives_a_body_finds_it(loaded_db, run):
+    for typed, org_id in (("the Assembly", "pace"), ("PACE", "pace"),
+                          ("Azerbaijani authorities", "azerbaijan-government"),
+                          ("European Court", "ecthr"),
+                          ("Prosecutor General's Office", "azerbaijan-prosecutor-general"),
+                          ("General Prosecutor’s Office", "azerbaijan-prosecutor-general"),
+                          ("armenian/nagorno-karabakh forces", "armenian-forces")):
+        result = run(loaded_db.url, "org", typed, "--format", "json")
+        assert result.exit_code == 0, (typed, result.output)
+        assert json.loads(result.stdout)["id"] == org_id, typed
+    by_alias = run(loaded_db.url, "events", "--org", "the Assembly", "--format", "json")
+    by_name = run(loaded_db.url, "events", "--org", "PACE", "--format", "json")
+    assert json.loads(by_alias.stdout) == json.loads(by_name.stdout) != []
+    wrong = run(loaded_db.url, "org", "Asembly")
+    assert wrong.exit_code == 1
+    assert wrong.stderr == "Error: no organization matches 'Asembly'; did you mean the Assembly?\n"
+    assert "the Assembly" in json.loads(run(loaded_db.url, "org", "pace", "--format",
+                                            "json").stdout)["names"]

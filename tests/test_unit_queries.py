@@ -519,8 +519,8 @@ events:
     case: holm-case
     date: In October
     excerpt: In October Holm was charged.
-  # the same id as Jung's sentence
-  - id: jung-fine
+  # (ids are unique across tables: not the id of Jung's sentence)
+  - id: jung-fined
     kind: sentencing
     title: Jung fined
     case: jung-fine-case
@@ -830,7 +830,7 @@ ALL_EVENTS = [
     "harbour-strike",  # 2020
     "berg-trial",  # 2020-03
     "berg-arrest",  # 2020-03-03
-    "jung-fine",  # 2020-04-02
+    "jung-fined",  # 2020-04-02
     "may-day-march",  # 2020-05-01
     "monitoring-since",  # 2020-05/..: the last day 2021-01-15 (publication)
     "may-hearing",  # 2020-05-31
@@ -974,7 +974,7 @@ def test_events_by_kind_person_and_organization(ruritania: Session) -> None:
         "may-hearing", "falk-protest", "falk-detention", "june-ruling", "july-appeal"]
     assert ids(list_events(ruritania, person_id="gus-holm")) == ["holm-charged"]
     assert ids(list_events(ruritania, person_id="ida-jung")) == ["jung-statement",
-                                                                "jung-fine"]
+                                                                "jung-fined"]
     assert ids(list_events(ruritania, person_id="elder-eva-falk")) == []
     # an organization taking part twice in one event lists it once
     assert ids(list_events(ruritania, org_id="capital-court")) == ["berg-trial", "berg-arrest"]
@@ -994,7 +994,7 @@ def test_events_of_a_person_with_the_case_ids_given(ruritania: Session) -> None:
     def found(query: object) -> set[str]:
         return set(ruritania.scalars(query))
 
-    assert found(events_of_person("ida-jung")) == {"jung-statement", "jung-fine"}
+    assert found(events_of_person("ida-jung")) == {"jung-statement", "jung-fined"}
     assert found(events_of_person("ida-jung", [])) == {"jung-statement"}
     assert found(events_of_person("ida-jung", ["berg-case"])) == {
         "jung-statement", "berg-arrest", "berg-trial"}
@@ -1093,9 +1093,10 @@ def test_cite_gives_the_evidence_of_every_record_with_the_id(ruritania: Session)
         return {"table": table, "id": record_id, "source": TITLE, "publisher": PUBLISHER,
                 "url": "", "excerpt": excerpt, "start": start, "end": start + len(excerpt)}
 
-    # an event and a sentence share the id: both, in table order
+    # an event and a sentence with the same excerpt: each by its own id
+    assert cite(ruritania, "jung-fined") == [
+        evidence("events", "jung-fined", "On April 2 Jung paid a fine.")]
     assert cite(ruritania, "jung-fine") == [
-        evidence("events", "jung-fine", "On April 2 Jung paid a fine."),
         evidence("sentences", "jung-fine", "On April 2 Jung paid a fine.")]
     assert cite(ruritania, "holm-goods") == [
         evidence("charges", "holm-goods", "Holm was charged with receiving stolen goods.")]

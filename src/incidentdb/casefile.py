@@ -23,6 +23,7 @@ from incidentdb.models import (
     Membership,
     Offence,
     Organization,
+    OrganizationName,
     Person,
     PersonOccupation,
     Sentence,
@@ -135,8 +136,12 @@ def organization_file(session: Session, org_id: str) -> Row:
         .where(EventParticipant.organization_id == org_id)
         .order_by(*order_by(Event.__table__))).all()
     who = participant_names(session, [e.id for e, _ in events])
+    names = list(session.scalars(select(OrganizationName.name)
+                                 .where(OrganizationName.organization_id == org_id)
+                                 .order_by(OrganizationName.kind.desc(), OrganizationName.name)))
     return {
-        "id": org.id, "name": org.name, "short_name": org.short_name or "", "kind": org.kind,
+        "id": org.id, "name": org.name, "names": names, "short_name": org.short_name or "",
+        "kind": org.kind,
         "parent": parent.name if parent else "", "parts": list(children),
         "country": org.country or "", "description": org.description or "",
         "evidence": org.id, "members": members,

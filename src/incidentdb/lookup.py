@@ -17,7 +17,7 @@ from sqlalchemy import and_, distinct, or_, select
 from sqlalchemy.orm import Session
 
 from incidentdb.errors import IncidentdbError
-from incidentdb.models import Organization, Person, PersonName
+from incidentdb.models import Organization, OrganizationName, Person, PersonName
 from incidentdb.names import fold
 
 
@@ -96,7 +96,8 @@ def _suggest(session: Session, key: str) -> str:
 
 
 def find_organization(session: Session, text: str) -> Found:
-    """An organization by id, name or short name (APFP), exactly or by an unambiguous part."""
+    """An organization by id, name, short name (APFP) or any other name the report gives
+    it ("the Assembly"), exactly or by an unambiguous part."""
     key = fold(text)
     if not key:
         raise LookupFailed(f"no organization matches {text!r}: type a name")
@@ -105,15 +106,19 @@ def find_organization(session: Session, text: str) -> Found:
     keys = {row.id: {fold(row.id.replace("-", " ")), fold(row.name),
                      fold(row.short_name or "")} - {""} for row in rows}
     names = {row.id: row.name for row in rows}
+    spelled = {fold(name): name for name in names.values()}  # what did-you-mean offers
+    for org_id, name, folded in session.execute(select(
+            OrganizationName.organization_id, OrganizationName.name, OrganizationName.folded)):
+        keys.setdefault(org_id, set()).add(folded)  # the report's other names for it
+        spelled.setdefault(folded, name)
     exact = [oid for oid, ks in keys.items() if key in ks]
     if not exact:
         exact = [oid for oid, ks in keys.items() if any(key in k for k in ks)]
     if len(exact) == 1:
         return Found(exact[0], names[exact[0]])
     if not exact:
-        close = difflib.get_close_matches(key, [fold(n) for n in names.values()], n=3)
-        by_fold = {fold(n): n for n in names.values()}
-        hint = f"; did you mean {', '.join(by_fold[c] for c in close)}?" if close else ""
+        close = difflib.get_close_matches(key, list(spelled), n=3)
+        hint = f"; did you mean {', '.join(spelled[c] for c in close)}?" if close else ""
         raise LookupFailed(f"no organization matches {text!r}{hint}")
     raise LookupFailed(f"{text!r} matches {len(exact)} organizations; be more precise",
                        sorted((oid, names[oid]) for oid in exact))

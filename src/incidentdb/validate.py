@@ -24,6 +24,9 @@ from incidentdb.names import fold, id_words
 from incidentdb.reading import LINE_KEY, Problem, RawRecord
 from incidentdb.sections import COUNT_FIELDS, EVIDENCE_FIELDS, PARTICIPANT_FIELDS, SECTIONS, Field
 
+# Sections whose records' names and aliases fill a names table: (table, owner column).
+NAMED = {"people": ("person_names", "person_id"),
+         "organizations": ("organization_names", "organization_id")}
 SHOWN_OFFSETS = 10  # offsets of an ambiguous excerpt's occurrences named in its message
 _REMEMBERED = 200_000  # excerpt positions SourceText remembers before it forgets them all
 
@@ -317,12 +320,14 @@ class Validator:
         line = record.line
         out: list[tuple[str, tuple, dict[str, Any], int]] = []
         data = record.data
-        if section == "people":
+        if section in NAMED:
+            table, column = NAMED[section]
             names = [("name", row["name"])] + [("alias", a) for a in row.pop("aliases", [])]
             for kind, name in names:
-                out.append(("person_names", (rid, name),
-                            {"person_id": rid, "name": name, "kind": kind, "folded": fold(name)},
+                out.append((table, (rid, name),
+                            {column: rid, "name": name, "kind": kind, "folded": fold(name)},
                             line))
+        if section == "people":
             for occupation in row.pop("occupations", []):
                 out.append(("person_occupations", (rid, occupation),
                             {"person_id": rid, "occupation": occupation}, line))

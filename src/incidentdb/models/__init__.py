@@ -42,7 +42,7 @@ from incidentdb.models.events import Event, EventCount, EventParticipant
 from incidentdb.models.memberships import Membership
 from incidentdb.models.offences import Offence
 from incidentdb.models.omissions import Omission
-from incidentdb.models.organizations import Organization
+from incidentdb.models.organizations import Organization, OrganizationName
 from incidentdb.models.people import Person, PersonName, PersonOccupation
 from incidentdb.models.search_entries import SearchEntry
 from incidentdb.models.sentences import Sentence
@@ -56,6 +56,7 @@ DECLARATIONS: tuple[Declaration, ...] = (
     people.NAMES,
     people.OCCUPATIONS,
     organizations.DECLARATION,
+    organizations.NAMES,
     memberships.DECLARATION,
     chronology.MEMBERSHIPS,
     cases.DECLARATION,
@@ -111,7 +112,8 @@ def write_order() -> list[Declaration]:
 __all__ = [
     "DECLARATIONS", "EVIDENCE_FIELDS", "NAMING_CONVENTION", "Base", "Case", "CaseDefendant",
     "Charge", "Dated", "Declaration", "Document", "Event", "EventCount", "EventParticipant",
-    "Evidence", "Field", "Membership", "Offence", "Omission", "Organization", "Owner", "Person",
-    "PersonName", "PersonOccupation", "SearchEntry", "Sentence", "Slug", "Source", "chronology_of",
-    "curated", "dated", "declaration", "declared", "write_order",
+    "Evidence", "Field", "Membership", "Offence", "Omission", "Organization",
+    "OrganizationName", "Owner", "Person", "PersonName", "PersonOccupation", "SearchEntry",
+    "Sentence", "Slug", "Source", "chronology_of", "curated", "dated", "declaration",
+    "declared", "write_order",
 ]

@@ -6,8 +6,8 @@ from sqlalchemy import String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from incidentdb import vocabulary as v
-from incidentdb.models.base import Base, Evidence, Slug, ref
-from incidentdb.models.declaration import ID, Declaration, Document, Field, reference
+from incidentdb.models.base import Base, Evidence, Slug, fk, ref
+from incidentdb.models.declaration import ID, Declaration, Document, Field, Owner, reference
 
 
 class Organization(Evidence, Base):
@@ -22,12 +22,26 @@ class Organization(Evidence, Base):
     description: Mapped[str | None] = mapped_column(Text)
 
 
+class OrganizationName(Base):
+    """Every name the report gives a body, its own and its aliases ("the Assembly",
+    "Azerbaijani authorities"), with the folded form for lookup."""
+
+    __tablename__ = "organization_names"
+
+    organization_id: Mapped[str] = mapped_column(
+        Slug, fk("organizations.id", cascade=True), primary_key=True)
+    name: Mapped[str] = mapped_column(String(400), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))  # "name" or "alias"
+    folded: Mapped[str] = mapped_column(String(400), index=True)
+
+
 DECLARATION = Declaration(
     Organization, "organization",
     fields={
         "id": ID,
         "name": Field("name", required=True),
         "short_name": Field("name"),
+        "aliases": Field("names"),
         "kind": Field("choice", required=True, choices=v.ORGANIZATION_KINDS),
         "parent": reference("organizations"),
         "country": Field("text"),
@@ -39,3 +53,7 @@ DECLARATION = Declaration(
              "sentences.court_id", "organizations.parent_id"),
     unlinked="is linked to nothing",
 )
+
+
+NAMES = Declaration(OrganizationName, "organization name",
+                    owner=Owner("organizations", "organization_id"))

@@ -1,9 +1,11 @@
-"""omissions, and participant qualifiers
+"""omissions, participant qualifiers, organization names
 
 `incidentdb check --coverage` lists the sentences of a source that no record's
 excerpt touches; an `omissions` record marks one as left out on purpose. A
 participant group may be only part of the group the report names ("most were
-killed by their husbands"): `event_participants.qualifier` keeps that part.
+killed by their husbands"): `event_participants.qualifier` keeps that part. An
+organization's names (its own, and the aliases the report uses for it) are folded
+for lookup in `organization_names`, filled on upgrade with each organization's name.
 
 Revision ID: 0010
 Revises: 0009
@@ -44,7 +46,32 @@ def upgrade() -> None:
         "qualifier", sa.String(20), nullable=True, comment=QUALIFIER))
 
 
+    op.create_table(
+        "organization_names",
+        sa.Column("organization_id", sa.String(200), nullable=False),
+        sa.Column("name", sa.String(400), nullable=False),
+        sa.Column("kind", sa.String(20), nullable=False),
+        sa.Column("folded", sa.String(400), nullable=False),
+        sa.ForeignKeyConstraint(["organization_id"], ["organizations.id"],
+                                name=op.f("fk_organization_names_organization_id_organizations"),
+                                ondelete="CASCADE", initially="IMMEDIATE", deferrable=True),
+        sa.PrimaryKeyConstraint("organization_id", "name", name=op.f("pk_organization_names")),
+    )
+    op.create_index(op.f("ix_organization_names_folded"), "organization_names", ["folded"],
+                    unique=False)
+    from incidentdb.names import fold
+
+    bind = op.get_bind()
+    rows = bind.execute(sa.text("SELECT id, name FROM organizations")).all()
+    if rows:
+        bind.execute(sa.text("INSERT INTO organization_names (organization_id, name, kind, "
+                             "folded) VALUES (:id, :name, 'name', :folded)"),
+                     [{"id": oid, "name": name, "folded": fold(name)} for oid, name in rows])
+
+
 def downgrade() -> None:
+    op.drop_index(op.f("ix_organization_names_folded"), table_name="organization_names")
+    op.drop_table("organization_names")
     op.drop_column("event_participants", "qualifier")
     op.drop_index(op.f("ix_omissions_source_id"), table_name="omissions")
     op.drop_table("omissions")
