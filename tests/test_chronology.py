@@ -391,3 +391,46 @@ def test_a_window_counts_on_stderr_what_it_leaves_out(engine, migrated_db, data,
                    "hasanov-detention": "vaguer than the window",
                    "mammadova-trial": "derived bounds", "hasanov-reporting": "open-ended"}
     assert result.stderr == ""
+
+
+# --- values inferred rather than read (issue 13) ------------------------------------------------
+
+
+def test_an_inferred_value_is_kept_with_its_reason_shown_and_listed(engine, data, migrated_db,
+                                                                    run):
+    cases = data / "cases.yaml"
+    cases.write_text(cases.read_text(encoding="utf-8").replace(
+        "    court: sampleton-district-court\n",
+        "    court: sampleton-district-court\n    status: serving\n"
+        "    inferred: {status: \"assumed: the report gives no later change\"}\n"),
+        encoding="utf-8")
+    load_paths(engine, [data])
+    table = run(migrated_db.url, "person", "Aynur Mammadova").stdout
+    assert "serving (inferred)" in table
+    case_file = json.loads(run(migrated_db.url, "person", "Aynur Mammadova", "--format",
+                               "json").stdout)
+    [sentence] = case_file["cases"][0]["sentences"]
+    assert (sentence["status"], sentence["inferred"]) == (
+        "serving", {"status": "assumed: the report gives no later change"})
+    check = run(migrated_db.url, "check")
+    assert ("inferred: sentence 'mammadova-sentence' status: assumed: the report gives no "
+            "later change") in check.stdout.splitlines()
+
+
+@pytest.mark.parametrize(("written", "message"), [
+    ("inferred: {status: guessed}", "inferred names 'status', which the record does not give"),
+    ("inferred: serving", "inferred must be a mapping of field names to reasons"),
+    ("inferred: {kind: ''}", "inferred kind is empty"),
+])
+def test_an_inferred_mark_must_name_a_value_the_record_gives(engine, data, written, message):
+    write(data, f"""\
+source: examplestan-2021
+events:
+  - id: hasanov-held
+    kind: detention
+    title: Hasanov held
+    excerpt: held for several days
+    {written}
+""", "bad.yaml")
+    found = problems(engine, data)
+    assert len(found) == 1 and f"event 'hasanov-held': {message}" in found[0], found

@@ -1,4 +1,4 @@
-"""omissions, participant qualifiers, organization names
+"""omissions, participant qualifiers, organization names, inferred values
 
 `incidentdb check --coverage` lists the sentences of a source that no record's
 excerpt touches; an `omissions` record marks one as left out on purpose. A
@@ -6,6 +6,8 @@ participant group may be only part of the group the report names ("most were
 killed by their husbands"): `event_participants.qualifier` keeps that part. An
 organization's names (its own, and the aliases the report uses for it) are folded
 for lookup in `organization_names`, filled on upgrade with each organization's name.
+Every table with evidence gets `inferred`: the fields a curator inferred rather than
+read, with the reason (JSON).
 
 Revision ID: 0010
 Revises: 0009
@@ -22,6 +24,12 @@ down_revision: str | None = "0009"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
+INFERRED = ("The fields of the record a curator inferred rather than read in the source, as "
+            "a JSON object: field name -> the basis and reason")
+# the tables with evidence before this revision (omissions is created with the column)
+EVIDENCED = ("offences", "people", "organizations", "memberships", "membership_chronology",
+             "cases", "charges", "charge_chronology", "sentences", "sentence_chronology",
+             "events", "event_participants", "event_counts", "event_chronology")
 QUALIFIER = ("How much of the group took part, where the report says only part of it (most, "
              "many, some, several, few); empty: as the report names it")
 
@@ -36,6 +44,7 @@ def upgrade() -> None:
         sa.Column("excerpt_start", sa.Integer(), nullable=False),
         sa.Column("excerpt_end", sa.Integer(), nullable=False),
         sa.Column("source_id", sa.String(200), nullable=False),
+        sa.Column("inferred", sa.Text(), nullable=True, comment=INFERRED),
         sa.ForeignKeyConstraint(["source_id"], ["sources.id"],
                                 name=op.f("fk_omissions_source_id_sources"),
                                 initially="IMMEDIATE", deferrable=True),
@@ -59,6 +68,8 @@ def upgrade() -> None:
     )
     op.create_index(op.f("ix_organization_names_folded"), "organization_names", ["folded"],
                     unique=False)
+    for table in EVIDENCED:
+        op.add_column(table, sa.Column("inferred", sa.Text(), nullable=True, comment=INFERRED))
     from incidentdb.names import fold
 
     bind = op.get_bind()
@@ -70,6 +81,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    for table in reversed(EVIDENCED):
+        op.drop_column(table, "inferred")
     op.drop_index(op.f("ix_organization_names_folded"), table_name="organization_names")
     op.drop_table("organization_names")
     op.drop_column("event_participants", "qualifier")

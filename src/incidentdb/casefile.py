@@ -32,6 +32,7 @@ from incidentdb.queries import (
     cases_of_person,
     date_fields,
     events_of_person,
+    inferred_of,
     participant_names,
     person_names,
     term_label,
@@ -49,6 +50,7 @@ def person_file(session: Session, person_id: str) -> Row:
     memberships = [{
         "id": m.id, "organization_id": org.id, "organization": org.name,
         "short_name": org.short_name or "", "role": m.role, **date_fields(m),
+        "inferred": inferred_of(m),
     } for m, org in session.execute(
         select(Membership, Organization)
         .join(Organization, Membership.organization_id == Organization.id)
@@ -83,10 +85,11 @@ def _cases(session: Session, person_id: str, case_ids: list[str]) -> list[Row]:
         select(Organization.id, Organization.name).where(Organization.id.in_(court_ids)))}
     return [{
         "id": case.id, "title": case.title, "status": case.status,
+        "inferred": inferred_of(case),
         "charges": [{
             "id": ch.id, "offence": offence, "wording": ch.wording,
             "characterisation": ch.characterisation or "", "outcome": ch.outcome or "",
-            "named": ch.person_id is not None, **date_fields(ch),
+            "named": ch.person_id is not None, **date_fields(ch), "inferred": inferred_of(ch),
         } for ch, offence in charges if ch.case_id == case.id],
         "sentences": [{
             "id": s.id, "kind": s.kind,
@@ -94,7 +97,7 @@ def _cases(session: Session, person_id: str, case_ids: list[str]) -> list[Row]:
             "term_min_months": s.term_min_months, "term_max_months": s.term_max_months,
             "court": courts.get(s.court_id, "") if s.court_id else "",
             "replaces": s.replaces_id or "", "change": s.change or "",
-            "status": s.status or "", **date_fields(s),
+            "status": s.status or "", **date_fields(s), "inferred": inferred_of(s),
         } for s in sentences if s.case_id == case.id],
     } for case in (cases[case_id] for case_id in sorted(
         cases, key=lambda c: _first_date(c, charges, sentences)))]
@@ -112,7 +115,8 @@ def _timeline(session: Session, person_id: str, case_ids: list[str]) -> list[Row
             .where(EventParticipant.person_id == person_id)):
         roles.setdefault(event_id, role)
     return [{**date_fields(e), "id": e.id, "kind": e.kind, "title": e.title,
-             "role": roles.get(e.id, ""), "evidence": e.id} for e in events]
+             "role": roles.get(e.id, ""), "evidence": e.id, "inferred": inferred_of(e)}
+            for e in events]
 
 
 def _first_date(case_id: str, charges: Sequence[Any], sentences: list[Sentence]) -> str:

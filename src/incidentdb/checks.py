@@ -279,6 +279,22 @@ def _no_unknown(value: dict[Any, Any], known: set[str], name: str) -> None:
         raise Invalid(f"{name} has unknown field {sorted(unknown, key=str)[0]!r}")
 
 
+def _inferred(value: Any, spec: Field, name: str, events_year: int) -> str:
+    """{field: reason}: which values a curator inferred, and why; stored as JSON (the
+    validator checks that each field is one the record gives)."""
+    import json
+
+    if not isinstance(value, dict) or not value:
+        raise Invalid(f"{name} must be a mapping of field names to reasons, such as "
+                      "{status: \"assumed: no later change reported\"}")
+    reasons = {}
+    for field_name, reason in value.items():
+        if not isinstance(field_name, str):
+            raise Invalid(f"{name}: {field_name!r} is not a field name")
+        reasons[field_name] = _text_of(reason, f"{name} {field_name}", _NOT_TEXT)
+    return json.dumps(reasons, ensure_ascii=False, sort_keys=True)
+
+
 # --- items checked by the validator ------------------------------------------------------
 
 
@@ -326,4 +342,5 @@ KINDS: dict[str, Kind] = {
     "participants": Kind(_as_given),
     "counts": Kind(_as_given),
     "chronology": Kind(_as_given),
+    "inferred": Kind(_inferred),
 }

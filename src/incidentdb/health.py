@@ -29,6 +29,7 @@ from incidentdb.models import (
 class Health:
     counts: dict[str, int] = field(default_factory=dict)
     findings: list[str] = field(default_factory=list)
+    inferred: list[str] = field(default_factory=list)  # not problems: what to know
 
 
 def data_health(session: Session) -> Health:
@@ -40,7 +41,26 @@ def data_health(session: Session) -> Health:
     health.findings += _excerpts_not_in_source(session)
     health.findings += _dates_out_of_order(session)
     health.findings += _orphans(session)
+    health.inferred = inferred_values(session)
     return health
+
+
+def inferred_values(session: Session) -> list[str]:
+    """Every value a curator inferred rather than read: "sentence 'x' status: reason"."""
+    import json
+
+    out = []
+    for declared in DECLARATIONS:
+        table = declared.table
+        if "inferred" not in table.c:
+            continue
+        key = table.c.id if "id" in table.c else list(table.primary_key.columns)[0]
+        for record_id, inferred in session.execute(
+                select(key, table.c.inferred).where(table.c.inferred.is_not(None))
+                .order_by(key)):
+            out += [f"{declared.singular} {record_id!r} {name}: {reason}"
+                    for name, reason in json.loads(inferred).items()]
+    return out
 
 
 def _missing_evidence(session: Session) -> list[str]:

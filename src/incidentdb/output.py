@@ -140,9 +140,21 @@ def rich_table(rows: list[dict[str, Any]], columns: list[str], title: str | None
         ratio = None if column in ID_COLUMNS else 1
         table.add_column(column.replace("_", " "), overflow="fold", ratio=ratio)
     for row in rows:
-        table.add_row(*(_escape(_shown(_date_shown(row) if c == "date" else row.get(c)))
-                        for c in columns))
+        table.add_row(*(_escape(_marked(row, c, _shown(
+            _date_shown(row) if c == "date" else row.get(c)))) for c in columns))
     return table
+
+
+# Where a data-file field shows under another column name.
+FIELD_COLUMNS = {"term_months": "term", "court": "court", "group": "group"}
+
+
+def _marked(row: dict[str, Any], column: str, shown: str) -> str:
+    """A value as shown, with "(inferred)" when the curator inferred it (`inferred`)."""
+    inferred = row.get("inferred") or {}
+    if shown and any(FIELD_COLUMNS.get(name, name) == column for name in inferred):
+        return f"{shown} (inferred)"
+    return shown
 
 
 def _date_shown(row: dict[str, Any]) -> str:
@@ -221,7 +233,7 @@ def render_case_file(data: dict[str, Any], fmt: str, raw: bool = False) -> None:
                              "Members"))
     for case in data.get("cases", []):
         out.print(f"\n[bold]Case[/bold] {_escape(case['title'])} ({_escape(case['id'])}), "
-                  f"status: {_escape(case['status'])}")
+                  f"status: {_escape(_marked(case, 'status', case['status']))}")
         if case["charges"]:
             out.print(rich_table(case["charges"], [
                 "date", "offence", "wording", "characterisation", "outcome", "id"]))

@@ -7,6 +7,7 @@ from the user reaches SQL as a bound parameter.
 
 from __future__ import annotations
 
+import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date
@@ -211,6 +212,7 @@ def list_cases(session: Session, *, person_id: str | None = None, charge: str | 
         count = case.defendant_count
         rows.append({
             "id": case.id, "title": case.title, "status": case.status,
+            "inferred": inferred_of(case),
             "defendants": defendants.get(case.id, []),
             "defendant_count": count,
             "defendant_count_qualifier": case.defendant_count_qualifier,
@@ -261,6 +263,11 @@ def event_window(*, month: str | None = None, year: int | None = None,
     if year:
         return date(year, 1, 1), date(year, 12, 31)
     return start, end
+
+
+def inferred_of(record: Any) -> dict[str, str]:
+    """The fields of a record a curator inferred rather than read, with the reasons."""
+    return json.loads(record.inferred) if record.inferred else {}
 
 
 def date_fields(record: Any) -> Row:
@@ -373,7 +380,7 @@ def list_events(session: Session, *, start: date | None = None, end: date | None
         rows.append({**date_fields(event),
                      "id": event.id, "kind": event.kind, "title": event.title,
                      "who": who.get(event.id, []), "case": event.case_id or "",
-                     "uncertain": bool(why), "why": why})
+                     "uncertain": bool(why), "why": why, "inferred": inferred_of(event)})
     return rows
 
 

@@ -243,6 +243,8 @@ class Validator:
         row = self._record(record, fields, source.events_year)
         if row is None:
             return None
+        if not self._inferred_fields_given(record, row):
+            return None
         evidence = self._evidence(record, source, row.pop("excerpt"), row.pop("occurrence", None))
         if evidence is None:
             return None
@@ -263,6 +265,20 @@ class Validator:
             keys.add((table, key))
             rows.append((table, child, line))
         return rows
+
+    def _inferred_fields_given(self, record: RawRecord, row: dict[str, Any]) -> bool:
+        """Whether every field `inferred` names is a field the record gives a value to."""
+        if row.get("inferred") is None:
+            return True
+        import json
+
+        given = set(record.data) - {"inferred", "excerpt", "occurrence", "source"}
+        for name in json.loads(row["inferred"]):
+            if name not in given:
+                self._problem(record, f"inferred names {name!r}, which the record does not "
+                                      f"give (it gives {', '.join(sorted(given))})")
+                return False
+        return True
 
     def _record(self, record: RawRecord, fields: dict[str, Field], events_year: int,
                 rid: str | None = None) -> dict[str, Any] | None:

@@ -142,6 +142,8 @@ def check(ctx: typer.Context,
         health = data_health(session)
     for table, count in health.counts.items():
         typer.echo(f"{table:20} {count:>8}")
+    for value in health.inferred:
+        typer.echo(f"inferred: {value}")
     for finding in health.findings:
         typer.echo(f"problem: {finding}")
     if health.findings:

@@ -31,6 +31,9 @@ NAMING_CONVENTION = {
 
 Slug = String(200)
 
+INFERRED_COMMENT = ("The fields of the record a curator inferred rather than read in the "
+                    "source, as a JSON object: field name -> the basis and reason")
+
 # What the stated date columns hold (migration 0009 sets them as column comments too).
 DATE_COMMENTS = {
     "date_text": "The date as the source words it (\"In early 2021\"), when it gives one",
@@ -78,6 +81,8 @@ class Evidence:
     excerpt: Mapped[str] = mapped_column(Text)
     excerpt_start: Mapped[int] = mapped_column(Integer)
     excerpt_end: Mapped[int] = mapped_column(Integer)
+    # What the curator inferred rather than read, field by field, with the reason
+    inferred: Mapped[str | None] = mapped_column(Text, comment=INFERRED_COMMENT)
 
 
 class Dated:

@@ -27,7 +27,8 @@ class Field:
     controlled list it draws on, and the table it refers to."""
 
     kind: str  # slug, text, name, int, iso-date, date, choice, choices, ref, refs, names,
-    #            term, qualified-count, participants, counts, sha256, occurrence
+    #            term, qualified-count, participants, counts, sha256, occurrence,
+    #            chronology, inferred
     required: bool = False
     choices: tuple[str, ...] = ()
     ref: str | None = None  # the section a `ref`/`refs` field points to
@@ -111,7 +112,9 @@ EXCERPT = Field("text", required=True)
 # occurs more than once: the loader refuses an ambiguous excerpt without it.
 OCCURRENCE = Field("occurrence")
 # What every section with evidence holds besides its own fields.
-EVIDENCE_FIELDS: dict[str, Field] = {"excerpt": EXCERPT, "occurrence": OCCURRENCE}
+# `inferred`: {field: reason} for the values a curator inferred rather than read
+EVIDENCE_FIELDS: dict[str, Field] = {"excerpt": EXCERPT, "occurrence": OCCURRENCE,
+                                     "inferred": Field("inferred")}
 DATE = Field("date")
 
 
