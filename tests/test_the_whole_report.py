@@ -59,3 +59,19 @@ def test_every_name_the_report_gives_a_body_finds_it(loaded_db, run):
     assert wrong.stderr == "Error: no organization matches 'Asembly'; did you mean the Assembly?\n"
     assert "the Assembly" in json.loads(run(loaded_db.url, "org", "pace", "--format",
                                             "json").stdout)["names"]
+
+
+def test_statuses_assumed_by_convention_are_marked_and_listed(loaded_db, run):
+    check = run(loaded_db.url, "check").stdout.splitlines()
+    inferred = [line for line in check if line.startswith("inferred: ")]
+    assert ("inferred: sentence 'ahmedov-sentenced-13-years' status: by convention "
+            "(docs/data-format.md): imposed in 2021, no later change reported") in inferred
+    assert any(line.startswith("inferred: sentence 'yagublu-house-arrest-sentence' replaces: ")
+               for line in inferred)
+    # what the report states is not marked: Aslanov "continues to serve"
+    assert not any("'aslanov-sentenced-16-years'" in line for line in inferred)
+    case_file = json.loads(run(loaded_db.url, "person", "Niyameddin Ahmedov", "--format",
+                               "json").stdout)
+    [sentence] = [s for case in case_file["cases"] for s in case["sentences"]]
+    assert sentence["status"] == "serving" and "status" in sentence["inferred"]
+    assert "serving (inferred)" in run(loaded_db.url, "person", "Niyameddin Ahmedov").stdout
