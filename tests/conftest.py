@@ -113,9 +113,11 @@ def loaded_database(tmp: Path, data: Path) -> Database:
 
 
 # What a downgrade below 0009 drops, which the next load of the data brings back: the
-# stated relations (0009), participant qualifiers and organization aliases (0010).
+# stated relations (0009); participant qualifiers, organization aliases, person relations
+# and the marks of inferred values (0010: the bundled data marks sentences and events).
 RETURNING = {"charge_chronology", "sentence_chronology", "event_chronology",
-             "event_participants", "organization_names"}
+             "event_participants", "organization_names", "person_relations", "sentences",
+             "events"}
 
 
 def assert_only_relations_return(report) -> None:

@@ -434,3 +434,24 @@ events:
 """, "bad.yaml")
     found = problems(engine, data)
     assert len(found) == 1 and f"event 'hasanov-held': {message}" in found[0], found
+
+
+@pytest.mark.parametrize(("written", "message"), [
+    ("relations: [{relation: child-of, person: tofiq-hasanov, description: his father}]",
+     "a relation needs exactly one of person, description"),
+    ("relations: [{relation: child-of}]", "a relation needs exactly one of person, description"),
+    ("relations: [{relation: cousin-of, description: a cousin}]",
+     "relation 'cousin-of' is not one of: child-of, parent-of, sibling-of, spouse-of, "
+     "relative-of"),
+    ("relations: [{relation: child-of, person: nobody-at-all}]",
+     "person 'nobody-at-all' does not exist"),
+])
+def test_a_malformed_relation_between_people_is_refused(engine, data, written, message):
+    people = data / "people.yaml"
+    text = people.read_text(encoding="utf-8")
+    assert "  - id: aynur-mammadova\n" in text
+    people.write_text(text.replace("  - id: aynur-mammadova\n",
+                                   f"  - id: aynur-mammadova\n    {written}\n"),
+                      encoding="utf-8")
+    found = problems(engine, data)
+    assert len(found) == 1 and f"person 'aynur-mammadova': {message}" in found[0], found

@@ -68,14 +68,15 @@ def test_cli_reports_zero_changes_on_reload(migrated_db, run):
 # The order a load reports its tables in, and the tables of nested rows (a person's
 # names, an event's participants), which are not records of their own.
 TABLE_ORDER = (
-    "sources", "offences", "people", "person_names", "person_occupations", "organizations",
-    "organization_names", "memberships", "membership_chronology", "cases", "case_defendants",
-    "charges", "charge_chronology", "sentences", "sentence_chronology", "events",
-    "event_participants", "event_counts", "event_chronology", "omissions",
+    "sources", "offences", "people", "person_names", "person_occupations",
+    "person_relations", "organizations", "organization_names", "memberships",
+    "membership_chronology", "cases", "case_defendants", "charges", "charge_chronology",
+    "sentences", "sentence_chronology", "events", "event_participants", "event_counts",
+    "event_chronology", "omissions",
 )
-OWNER = {"person_names", "person_occupations", "organization_names", "case_defendants",
-         "event_participants", "event_counts", "membership_chronology", "charge_chronology",
-         "sentence_chronology", "event_chronology"}
+OWNER = {"person_names", "person_occupations", "person_relations", "organization_names",
+         "case_defendants", "event_participants", "event_counts", "membership_chronology",
+         "charge_chronology", "sentence_chronology", "event_chronology"}
 REPORT_COUNTS = {"sources": 1, "people": 26, "organizations": 33, "cases": 18, "charges": 37,
                  "sentences": 24, "events": 91, "event_counts": 27}
 

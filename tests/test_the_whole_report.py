@@ -75,3 +75,17 @@ def test_statuses_assumed_by_convention_are_marked_and_listed(loaded_db, run):
     [sentence] = [s for case in case_file["cases"] for s in case["sentences"]]
     assert sentence["status"] == "serving" and "status" in sentence["inferred"]
     assert "serving (inferred)" in run(loaded_db.url, "person", "Niyameddin Ahmedov").stdout
+
+
+def test_a_relation_to_a_person_the_report_does_not_name_is_in_the_case_file(loaded_db, run):
+    case_file = json.loads(run(loaded_db.url, "person", "Mehdi Ibrahimov", "--format",
+                               "json").stdout)
+    assert case_file["relations"] == [{
+        "person": "Mehdi Ibrahimov", "relation": "child-of",
+        "other": "the APFP deputy chairman", "other_id": "",
+        "evidence": "mehdi-ibrahimov/child-of/the-apfp-deputy-chairman"}]
+    [cited] = json.loads(run(loaded_db.url, "cite",
+                             "mehdi-ibrahimov/child-of/the-apfp-deputy-chairman",
+                             "--format", "json").stdout)
+    assert cited["excerpt"] == "Mehdi Ibrahimov, son of the APFP deputy chairman"
+    assert "the APFP deputy chairman" in run(loaded_db.url, "person", "Mehdi Ibrahimov").stdout

@@ -1,4 +1,4 @@
-"""omissions, participant qualifiers, organization names, inferred values
+"""omissions, participant qualifiers, organization names, inferred values, person relations
 
 `incidentdb check --coverage` lists the sentences of a source that no record's
 excerpt touches; an `omissions` record marks one as left out on purpose. A
@@ -7,7 +7,8 @@ killed by their husbands"): `event_participants.qualifier` keeps that part. An
 organization's names (its own, and the aliases the report uses for it) are folded
 for lookup in `organization_names`, filled on upgrade with each organization's name.
 Every table with evidence gets `inferred`: the fields a curator inferred rather than
-read, with the reason (JSON).
+read, with the reason (JSON). `person_relations`: how a person stands to another, named
+or described ("son of the APFP deputy chairman").
 
 Revision ID: 0010
 Revises: 0009
@@ -70,6 +71,35 @@ def upgrade() -> None:
                     unique=False)
     for table in EVIDENCED:
         op.add_column(table, sa.Column("inferred", sa.Text(), nullable=True, comment=INFERRED))
+    op.create_table(
+        "person_relations",
+        sa.Column("id", sa.String(400), nullable=False),
+        sa.Column("person_id", sa.String(200), nullable=False),
+        sa.Column("relation", sa.String(40), nullable=False),
+        sa.Column("other_person_id", sa.String(200), nullable=True),
+        sa.Column("other_description", sa.Text(), nullable=True, comment=(
+            "The other person as the report describes them, when it does not name them")),
+        sa.Column("excerpt", sa.Text(), nullable=False),
+        sa.Column("excerpt_start", sa.Integer(), nullable=False),
+        sa.Column("excerpt_end", sa.Integer(), nullable=False),
+        sa.Column("inferred", sa.Text(), nullable=True, comment=INFERRED),
+        sa.Column("source_id", sa.String(200), nullable=False),
+        sa.CheckConstraint("(other_person_id IS NULL) <> (other_description IS NULL)",
+                           name=op.f("ck_person_relations_one_other")),
+        sa.ForeignKeyConstraint(["other_person_id"], ["people.id"],
+                                name=op.f("fk_person_relations_other_person_id_people"),
+                                initially="IMMEDIATE", deferrable=True),
+        sa.ForeignKeyConstraint(["person_id"], ["people.id"],
+                                name=op.f("fk_person_relations_person_id_people"),
+                                ondelete="CASCADE", initially="IMMEDIATE", deferrable=True),
+        sa.ForeignKeyConstraint(["source_id"], ["sources.id"],
+                                name=op.f("fk_person_relations_source_id_sources"),
+                                initially="IMMEDIATE", deferrable=True),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_person_relations")),
+    )
+    for column in ("other_person_id", "person_id", "source_id"):
+        op.create_index(op.f(f"ix_person_relations_{column}"), "person_relations", [column],
+                        unique=False)
     from incidentdb.names import fold
 
     bind = op.get_bind()
@@ -81,6 +111,9 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    for column in ("other_person_id", "person_id", "source_id"):
+        op.drop_index(op.f(f"ix_person_relations_{column}"), table_name="person_relations")
+    op.drop_table("person_relations")
     for table in reversed(EVIDENCED):
         op.drop_column(table, "inferred")
     op.drop_index(op.f("ix_organization_names_folded"), table_name="organization_names")

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from incidentdb.chronology import order_by
 from incidentdb.models import (
@@ -26,6 +26,7 @@ from incidentdb.models import (
     OrganizationName,
     Person,
     PersonOccupation,
+    PersonRelation,
     Sentence,
 )
 from incidentdb.queries import (
@@ -62,9 +63,27 @@ def person_file(session: Session, person_id: str) -> Row:
         "gender": person.gender or "", "nationality": person.nationality or "",
         "evidence": person.id,
         "memberships": memberships,
+        "relations": _relations(session, person_id),
         "cases": _cases(session, person_id, case_ids),
         "timeline": _timeline(session, person_id, case_ids),
     }
+
+
+def _relations(session: Session, person_id: str) -> list[Row]:
+    """How the person stands to others, either way round: "child-of the APFP deputy
+    chairman" (a person the report does not name is shown as it describes them)."""
+    other = aliased(Person)
+    rows = session.execute(
+        select(PersonRelation, Person.name, other.name)
+        .join(Person, PersonRelation.person_id == Person.id)
+        .join(other, PersonRelation.other_person_id == other.id, isouter=True)
+        .where(or_(PersonRelation.person_id == person_id,
+                   PersonRelation.other_person_id == person_id))
+        .order_by(PersonRelation.id)).all()
+    return [{"person": name, "relation": r.relation,
+             "other": other_name or r.other_description or "",
+             "other_id": r.other_person_id or "", "evidence": r.id}
+            for r, name, other_name in rows]
 
 
 def _cases(session: Session, person_id: str, case_ids: list[str]) -> list[Row]:

@@ -342,5 +342,6 @@ KINDS: dict[str, Kind] = {
     "participants": Kind(_as_given),
     "counts": Kind(_as_given),
     "chronology": Kind(_as_given),
+    "relations": Kind(_as_given),
     "inferred": Kind(_inferred),
 }

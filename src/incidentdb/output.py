@@ -225,12 +225,9 @@ def render_case_file(data: dict[str, Any], fmt: str, raw: bool = False) -> None:
         if data.get(key):
             lines.append(f"{key.capitalize()}: {_escape(data[key])}")
     out.print(Panel("\n".join(lines), expand=False))
-    if data.get("memberships"):
-        out.print(rich_table(data["memberships"], ["organization", "short_name", "role", "date"],
-                             "Memberships"))
-    if data.get("members"):
-        out.print(rich_table(data["members"], ["name", "role", "date"],
-                             "Members"))
+    for key, columns, title in CASE_FILE_TABLES[:3]:
+        if data.get(key):
+            out.print(rich_table(data[key], columns, title))
     for case in data.get("cases", []):
         out.print(f"\n[bold]Case[/bold] {_escape(case['title'])} ({_escape(case['id'])}), "
                   f"status: {_escape(_marked(case, 'status', case['status']))}")
@@ -240,12 +237,20 @@ def render_case_file(data: dict[str, Any], fmt: str, raw: bool = False) -> None:
         if case["sentences"]:
             out.print(rich_table(case["sentences"], [
                 "date", "kind", "term", "change", "replaces", "status", "id"]))
-    if data.get("timeline"):
-        out.print(rich_table(data["timeline"], [
-            "date", "date_text", "kind", "title", "role", "evidence"], "Timeline"))
-    if data.get("events"):
-        out.print(rich_table(data["events"], [
-            "date", "kind", "title", "role", "with", "id"], "Events"))
+    for key, columns, title in CASE_FILE_TABLES[3:]:
+        if data.get(key):
+            out.print(rich_table(data[key], columns, title))
+
+
+# The tables of a case file around its cases: (key, columns, title); the first three
+# come before the cases, the others after.
+CASE_FILE_TABLES: list[tuple[str, list[str], str | None]] = [
+    ("memberships", ["organization", "short_name", "role", "date"], "Memberships"),
+    ("relations", ["person", "relation", "other", "evidence"], "Relations"),
+    ("members", ["name", "role", "date"], "Members"),
+    ("timeline", ["date", "date_text", "kind", "title", "role", "evidence"], "Timeline"),
+    ("events", ["date", "kind", "title", "role", "with", "id"], "Events"),
+]
 
 
 def case_file_facts(data: dict[str, Any]) -> list[dict[str, Any]]:
@@ -263,6 +268,10 @@ def case_file_facts(data: dict[str, Any]) -> list[dict[str, Any]]:
                       "bounds": m["bounds"],
                       "kind": m["role"], "text": m["name"], "detail": "",
                       "evidence": m["person_id"]})
+    for r in data.get("relations", []):
+        facts.append({"section": "relation", "id": r["evidence"], "date": "", "bounds": "",
+                      "kind": r["relation"], "text": r["other"], "detail": r["person"],
+                      "evidence": r["evidence"]})
     for case in data.get("cases", []):
         for c in case["charges"]:
             facts.append({"section": "charge", "id": c["id"], "date": c["date"],

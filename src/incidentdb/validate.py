@@ -27,6 +27,7 @@ from incidentdb.sections import COUNT_FIELDS, EVIDENCE_FIELDS, PARTICIPANT_FIELD
 # Sections whose records' names and aliases fill a names table: (table, owner column).
 NAMED = {"people": ("person_names", "person_id"),
          "organizations": ("organization_names", "organization_id")}
+Child = tuple[str, tuple, dict[str, Any], int]  # table, key, row, line
 SHOWN_OFFSETS = 10  # offsets of an ambiguous excerpt's occurrences named in its message
 _REMEMBERED = 200_000  # excerpt positions SourceText remembers before it forgets them all
 
@@ -127,6 +128,12 @@ class Ambiguous(Invalid):
 
 # A row to write: its table, its columns, and the line of the data file it came from.
 Emitted = tuple[str, dict[str, Any], int]
+
+
+def _plain_slug(text: str) -> str:
+    """`the-apfp-deputy-chairman`: an id part as the words read (ASCII letters and digits;
+    other characters as `-`), for ids a user will cite."""
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:120] or "x"
 
 
 def _slug_of(text: str) -> str:
@@ -329,55 +336,63 @@ class Validator:
                 "excerpt_start": span[0], "excerpt_end": span[1]}
 
     def _children(self, record: RawRecord, section: str, row: dict[str, Any],
-                  source: SourceText) -> list[tuple[str, tuple, dict[str, Any], int]] | None:
+                  source: SourceText) -> list[Child] | None:
         """Rows of the child tables a record carries (names, defendants, participants...),
-        each with its key and line."""
+        each with its key and line; None if one of them is refused."""
         rid = row["id"]
         line = record.line
-        out: list[tuple[str, tuple, dict[str, Any], int]] = []
-        data = record.data
+        out: list[Child] = []
         if section in NAMED:
             table, column = NAMED[section]
             names = [("name", row["name"])] + [("alias", a) for a in row.pop("aliases", [])]
-            for kind, name in names:
-                out.append((table, (rid, name),
-                            {column: rid, "name": name, "kind": kind, "folded": fold(name)},
-                            line))
+            out += [(table, (rid, name), {column: rid, "name": name, "kind": kind,
+                                          "folded": fold(name)}, line) for kind, name in names]
         if section == "people":
-            for occupation in row.pop("occupations", []):
-                out.append(("person_occupations", (rid, occupation),
-                            {"person_id": rid, "occupation": occupation}, line))
+            out += [("person_occupations", (rid, occupation),
+                     {"person_id": rid, "occupation": occupation}, line)
+                    for occupation in row.pop("occupations", [])]
         elif section == "cases":
-            for person in row.pop("defendants", []):
-                out.append(("case_defendants", (rid, person),
-                            {"case_id": rid, "person_id": person}, line))
+            out += [("case_defendants", (rid, person), {"case_id": rid, "person_id": person},
+                     line) for person in row.pop("defendants", [])]
+        items = self._items_of(record, section, row, source)
+        if items is None:
+            return None
+        return out + items
+
+    def _items_of(self, record: RawRecord, section: str, row: dict[str, Any],
+                  source: SourceText) -> list[Child] | None:
+        """The rows of the nested items of a record (a person's relations, an event's
+        participants and counts, a dated record's chronology), each item checked as a
+        record of its own; None if any is refused (all are checked, all said)."""
+        rid = row["id"]
+        makers: list[tuple[str, str, Any]] = []
+        if section == "people":
+            makers.append(("relations", "person_relations",
+                           lambda n, item: self._relation(record, rid, item, row, source)))
         elif section == "events":
-            row.pop("participants", None)
-            row.pop("counts", None)
-            ok = True
-            for item in _items(data.get("participants")):
-                at = item.get(LINE_KEY, line) if isinstance(item, dict) else line
-                child = self._participant(record, rid, item, row, source)
+            makers += [
+                ("participants", "event_participants",
+                 lambda n, item: self._participant(record, rid, item, row, source)),
+                ("counts", "event_counts",
+                 lambda n, item: self._count(record, rid, n, item, source))]
+        out: list[Child] = []
+        ok = True
+        for field_name, table, make in makers:
+            row.pop(field_name, None)
+            for number, item in enumerate(_items(record.data.get(field_name)), start=1):
+                at = item.get(LINE_KEY, record.line) if isinstance(item, dict) else record.line
+                child = make(number, item)
                 ok = ok and child is not None
                 if child:
-                    out.append(("event_participants", (child["id"],), child, at))
-            for number, item in enumerate(_items(data.get("counts")), start=1):
-                at = item.get(LINE_KEY, line) if isinstance(item, dict) else line
-                child = self._count(record, rid, number, item, source)
-                ok = ok and child is not None
-                if child:
-                    out.append(("event_counts", (child["id"],), child, at))
-            if not ok:
-                return None
+                    out.append((table, (child["id"],), child, at))
         if declared()[section].dated:
             chronology = self._chronology(record, rid, row, source)
-            if chronology is None:
-                return None
-            out += chronology
-        return out
+            ok = ok and chronology is not None
+            out += chronology or []
+        return out if ok else None
 
     def _chronology(self, record: RawRecord, rid: str, row: dict[str, Any],
-                    source: SourceText) -> list[tuple[str, tuple, dict[str, Any], int]] | None:
+                    source: SourceText) -> list[Child] | None:
         """Rows of a dated record's chronology table: its `after`, `before`, `during`
         relations and the date of reports about it (`reported`)."""
         table = chronology_of(record.section).name
@@ -433,6 +448,30 @@ class Validator:
             self._problem(sub, f"occurrence needs the {what}'s own excerpt", rid)
             return None
         return {k: owner[k] for k in ("source_id", "excerpt", "excerpt_start", "excerpt_end")}
+
+    def _relation(self, record: RawRecord, person_id: str, item: Any, person: dict[str, Any],
+                  source: SourceText) -> dict[str, Any] | None:
+        """One of a person's relations: to a person of the data, or to one the report
+        describes without naming."""
+        if not isinstance(item, dict):
+            self._problem(record, "a relation must be a mapping")
+            return None
+        sub = RawRecord(record.section, item, record.path, item.pop(LINE_KEY, record.line))
+        row = self._record(sub, declared()["person_relations"].fields, source.events_year,
+                           person_id)
+        if row is None:
+            return None
+        other = row.get("other_person_id") or row.get("other_description")
+        if ("other_person_id" in row) == ("other_description" in row):
+            self._problem(sub, "a relation needs exactly one of person, description", person_id)
+            return None
+        evidence = self._own_evidence(sub, person_id, row, person, source, "relation")
+        if evidence is None:
+            return None
+        row.setdefault("other_person_id", None)
+        row.setdefault("other_description", None)
+        return {**row, **evidence, "person_id": person_id,
+                "id": f"{person_id}/{row['relation']}/{_plain_slug(str(other))}"}
 
     def _participant(self, record: RawRecord, event_id: str, item: Any, event: dict[str, Any],
                      source: SourceText) -> dict[str, Any] | None:

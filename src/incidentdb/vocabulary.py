@@ -12,6 +12,9 @@ OCCUPATIONS = (
     "party-leader", "official", "head-of-state", "diplomat", "human-rights-defender",
 )
 
+# How one person stands to another ("son of the APFP deputy chairman": child-of).
+PERSON_RELATIONS = ("child-of", "parent-of", "sibling-of", "spouse-of", "relative-of")
+
 ORGANIZATION_KINDS = (
     "political-party", "court", "prosecutor", "police", "government", "parliament",
     "parliamentary-committee", "intergovernmental-body", "human-rights-body", "ngo",

@@ -43,7 +43,12 @@ from incidentdb.models.memberships import Membership
 from incidentdb.models.offences import Offence
 from incidentdb.models.omissions import Omission
 from incidentdb.models.organizations import Organization, OrganizationName
-from incidentdb.models.people import Person, PersonName, PersonOccupation
+from incidentdb.models.people import (
+    Person,
+    PersonName,
+    PersonOccupation,
+    PersonRelation,
+)
 from incidentdb.models.search_entries import SearchEntry
 from incidentdb.models.sentences import Sentence
 from incidentdb.models.sources import Source
@@ -55,6 +60,7 @@ DECLARATIONS: tuple[Declaration, ...] = (
     people.DECLARATION,
     people.NAMES,
     people.OCCUPATIONS,
+    people.RELATIONS,
     organizations.DECLARATION,
     organizations.NAMES,
     memberships.DECLARATION,
@@ -113,7 +119,7 @@ __all__ = [
     "DECLARATIONS", "EVIDENCE_FIELDS", "NAMING_CONVENTION", "Base", "Case", "CaseDefendant",
     "Charge", "Dated", "Declaration", "Document", "Event", "EventCount", "EventParticipant",
     "Evidence", "Field", "Membership", "Offence", "Omission", "Organization",
-    "OrganizationName", "Owner", "Person", "PersonName", "PersonOccupation", "SearchEntry",
-    "Sentence", "Slug", "Source", "chronology_of", "curated", "dated", "declaration",
-    "declared", "write_order",
+    "OrganizationName", "Owner", "Person", "PersonName", "PersonOccupation", "PersonRelation",
+    "SearchEntry", "Sentence", "Slug", "Source", "chronology_of", "curated", "dated",
+    "declaration", "declared", "write_order",
 ]

@@ -1,13 +1,21 @@
-"""People, every spelling of their names, and their occupations."""
+"""People, every spelling of their names, their occupations, and their relations."""
 
 from __future__ import annotations
 
-from sqlalchemy import String, Text
+from sqlalchemy import CheckConstraint, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from incidentdb import vocabulary as v
-from incidentdb.models.base import Base, Evidence, Slug, fk
-from incidentdb.models.declaration import ID, Declaration, Document, Field, Owner
+from incidentdb.models.base import Base, Evidence, Slug, fk, ref
+from incidentdb.models.declaration import (
+    ID,
+    OCCURRENCE,
+    Declaration,
+    Document,
+    Field,
+    Owner,
+    reference,
+)
 
 
 class Person(Evidence, Base):
@@ -42,6 +50,24 @@ class PersonOccupation(Base):
     occupation: Mapped[str] = mapped_column(String(60), primary_key=True, index=True)
 
 
+class PersonRelation(Evidence, Base):
+    """How a person stands to another: a person of the data, or one the report does not
+    name ("the APFP deputy chairman"), in the report's words."""
+
+    __tablename__ = "person_relations"
+    __table_args__ = (
+        CheckConstraint("(other_person_id IS NULL) <> (other_description IS NULL)",
+                        name="one_other"),
+    )
+
+    id: Mapped[str] = mapped_column(String(400), primary_key=True)
+    person_id: Mapped[str] = ref("people.id", cascade=True)
+    relation: Mapped[str] = mapped_column(String(40))
+    other_person_id: Mapped[str | None] = ref("people.id", nullable=True)
+    other_description: Mapped[str | None] = mapped_column(Text, comment=(
+        "The other person as the report describes them, when it does not name them"))
+
+
 DECLARATION = Declaration(
     Person, "person",
     fields={
@@ -50,13 +76,15 @@ DECLARATION = Declaration(
         "aliases": Field("names"),
         "description": Field("text"),
         "occupations": Field("choices", choices=v.OCCUPATIONS),
+        "relations": Field("relations"),
         "gender": Field("choice", choices=v.GENDERS),
         "nationality": Field("text"),
     },
     document=Document("name", ("description",)),
     ftm="Person",
     used_by=("memberships.person_id", "case_defendants.person_id", "charges.person_id",
-             "sentences.person_id", "event_participants.person_id"),
+             "sentences.person_id", "event_participants.person_id",
+             "person_relations.person_id", "person_relations.other_person_id"),
     unlinked="is linked to nothing",
 )
 
@@ -65,3 +93,12 @@ NAMES = Declaration(PersonName, "name", owner=Owner("people", "person_id"))
 
 
 OCCUPATIONS = Declaration(PersonOccupation, "occupation", owner=Owner("people", "person_id"))
+
+
+RELATIONS = Declaration(PersonRelation, "relation", fields={
+    "relation": Field("choice", required=True, choices=v.PERSON_RELATIONS),
+    "person": reference("people", column="other_person_id"),
+    "description": Field("text", column="other_description"),
+    "excerpt": Field("text"),
+    "occurrence": OCCURRENCE,
+}, owner=Owner("people", "person_id"))
