@@ -78,7 +78,7 @@ OWNER = {"person_names", "person_occupations", "person_relations", "organization
          "case_defendants", "event_participants", "event_counts", "membership_chronology",
          "charge_chronology", "sentence_chronology", "event_chronology"}
 REPORT_COUNTS = {"sources": 1, "people": 26, "organizations": 33, "cases": 18, "charges": 37,
-                 "sentences": 24, "events": 91, "event_counts": 27}
+                 "sentences": 24, "events": 113, "event_counts": 27}
 
 
 def test_dry_run_writes_nothing(engine, migrated_db, loaded_engine, run):
