@@ -89,3 +89,26 @@ def test_a_relation_to_a_person_the_report_does_not_name_is_in_the_case_file(loa
                              "--format", "json").stdout)
     assert cited["excerpt"] == "Mehdi Ibrahimov, son of the APFP deputy chairman"
     assert "the APFP deputy chairman" in run(loaded_db.url, "person", "Mehdi Ibrahimov").stdout
+
+
+def test_every_name_of_an_instrument_reaches_every_event_that_names_it(loaded_db, run):
+    def events(name: str) -> list[str]:
+        result = run(loaded_db.url, "events", "--instrument", name, "--format", "json")
+        assert result.exit_code == 0, result.output
+        return [row["id"] for row in json.loads(result.stdout)]
+
+    both = ["womens-day-march-activists-detained", "british-embassy-killings-of-women"]
+    assert events("Istanbul Convention") == both
+    assert events("Convention on the Prevention of Violence against Women") == both
+    assert events("Safe Schools Declaration") == ["safe-schools-declaration-not-endorsed"]
+    assert events("treaty prohibiting anti-personnel landmines") == [
+        "mine-ban-treaty-not-ratified"]
+    assert events("January 2020 resolution") == [
+        "pace-resolution-january-2020-political-prisoners",
+        "pace-rapporteur-political-prisoners-june"]
+    wrong = run(loaded_db.url, "events", "--instrument", "Istambul Convention")
+    assert wrong.exit_code == 1
+    assert wrong.stderr == ("Error: no instrument matches 'Istambul Convention'; did you "
+                            "mean Istanbul Convention?\n")
+    found = run(loaded_db.url, "search", "Safe Schools", "--format", "csv").stdout
+    assert "instrument,safe-schools-declaration,Safe Schools Declaration," in found

@@ -121,6 +121,8 @@ def _calls(both: Both) -> list[tuple[str, ...]]:
     calls += [("events", "--kind", k) for k in event_kinds]
     calls += [("events", "--person", p) for p in people]
     calls += [("events", "--org", o) for o in orgs]
+    calls += [("events", "--instrument", i) for i in both.column(
+        "SELECT name FROM instrument_names")]
     calls += [("events", "--year", "2021", "--kind", "arrest", "--include-uncertain")]
     calls += [("orgs", "--kind", k) for k in org_kinds]
     calls += [("org", o) for o in (*orgs, "APFP")]

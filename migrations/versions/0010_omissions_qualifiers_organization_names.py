@@ -1,4 +1,5 @@
-"""omissions, participant qualifiers, organization names, inferred values, person relations
+"""omissions, participant qualifiers, organization names, inferred values, person relations,
+instruments
 
 `incidentdb check --coverage` lists the sentences of a source that no record's
 excerpt touches; an `omissions` record marks one as left out on purpose. A
@@ -8,7 +9,9 @@ organization's names (its own, and the aliases the report uses for it) are folde
 for lookup in `organization_names`, filled on upgrade with each organization's name.
 Every table with evidence gets `inferred`: the fields a curator inferred rather than
 read, with the reason (JSON). `person_relations`: how a person stands to another, named
-or described ("son of the APFP deputy chairman").
+or described ("son of the APFP deputy chairman"). `instruments` (treaties, conventions,
+declarations, resolutions), their names, and the events that name them
+(`event_instruments`, with a role).
 
 Revision ID: 0010
 Revises: 0009
@@ -100,6 +103,7 @@ def upgrade() -> None:
     for column in ("other_person_id", "person_id", "source_id"):
         op.create_index(op.f(f"ix_person_relations_{column}"), "person_relations", [column],
                         unique=False)
+    _instruments()
     from incidentdb.names import fold
 
     bind = op.get_bind()
@@ -110,7 +114,75 @@ def upgrade() -> None:
                      [{"id": oid, "name": name, "folded": fold(name)} for oid, name in rows])
 
 
+def _evidence() -> list[sa.Column]:
+    return [sa.Column("excerpt", sa.Text(), nullable=False),
+            sa.Column("excerpt_start", sa.Integer(), nullable=False),
+            sa.Column("excerpt_end", sa.Integer(), nullable=False),
+            sa.Column("inferred", sa.Text(), nullable=True, comment=INFERRED),
+            sa.Column("source_id", sa.String(200), nullable=False)]
+
+
+def _source_key(table: str) -> sa.ForeignKeyConstraint:
+    return sa.ForeignKeyConstraint(["source_id"], ["sources.id"],
+                                   name=op.f(f"fk_{table}_source_id_sources"),
+                                   initially="IMMEDIATE", deferrable=True)
+
+
+def _instruments() -> None:
+    op.create_table(
+        "instruments",
+        sa.Column("id", sa.String(200), nullable=False),
+        sa.Column("name", sa.Text(), nullable=False),
+        sa.Column("kind", sa.String(40), nullable=False),
+        sa.Column("description", sa.Text(), nullable=True),
+        *_evidence(), _source_key("instruments"),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_instruments")),
+    )
+    op.create_index(op.f("ix_instruments_kind"), "instruments", ["kind"], unique=False)
+    op.create_index(op.f("ix_instruments_source_id"), "instruments", ["source_id"],
+                    unique=False)
+    op.create_table(
+        "instrument_names",
+        sa.Column("instrument_id", sa.String(200), nullable=False),
+        sa.Column("name", sa.String(400), nullable=False),
+        sa.Column("kind", sa.String(20), nullable=False),
+        sa.Column("folded", sa.String(400), nullable=False),
+        sa.ForeignKeyConstraint(["instrument_id"], ["instruments.id"],
+                                name=op.f("fk_instrument_names_instrument_id_instruments"),
+                                ondelete="CASCADE", initially="IMMEDIATE", deferrable=True),
+        sa.PrimaryKeyConstraint("instrument_id", "name", name=op.f("pk_instrument_names")),
+    )
+    op.create_index(op.f("ix_instrument_names_folded"), "instrument_names", ["folded"],
+                    unique=False)
+    op.create_table(
+        "event_instruments",
+        sa.Column("id", sa.String(400), nullable=False),
+        sa.Column("event_id", sa.String(200), nullable=False),
+        sa.Column("instrument_id", sa.String(200), nullable=False),
+        sa.Column("role", sa.String(40), nullable=False),
+        *_evidence(), _source_key("event_instruments"),
+        sa.ForeignKeyConstraint(["event_id"], ["events.id"],
+                                name=op.f("fk_event_instruments_event_id_events"),
+                                ondelete="CASCADE", initially="IMMEDIATE", deferrable=True),
+        sa.ForeignKeyConstraint(["instrument_id"], ["instruments.id"],
+                                name=op.f("fk_event_instruments_instrument_id_instruments"),
+                                initially="IMMEDIATE", deferrable=True),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_event_instruments")),
+    )
+    for column in ("event_id", "instrument_id", "source_id"):
+        op.create_index(op.f(f"ix_event_instruments_{column}"), "event_instruments", [column],
+                        unique=False)
+
+
 def downgrade() -> None:
+    for column in ("event_id", "instrument_id", "source_id"):
+        op.drop_index(op.f(f"ix_event_instruments_{column}"), table_name="event_instruments")
+    op.drop_table("event_instruments")
+    op.drop_index(op.f("ix_instrument_names_folded"), table_name="instrument_names")
+    op.drop_table("instrument_names")
+    op.drop_index(op.f("ix_instruments_source_id"), table_name="instruments")
+    op.drop_index(op.f("ix_instruments_kind"), table_name="instruments")
+    op.drop_table("instruments")
     for column in ("other_person_id", "person_id", "source_id"):
         op.drop_index(op.f(f"ix_person_relations_{column}"), table_name="person_relations")
     op.drop_table("person_relations")

@@ -343,5 +343,6 @@ KINDS: dict[str, Kind] = {
     "counts": Kind(_as_given),
     "chronology": Kind(_as_given),
     "relations": Kind(_as_given),
+    "instruments": Kind(_as_given),
     "inferred": Kind(_inferred),
 }

@@ -17,7 +17,7 @@ from sqlalchemy import and_, distinct, or_, select
 from sqlalchemy.orm import Session
 
 from incidentdb.errors import IncidentdbError
-from incidentdb.models import Organization, OrganizationName, Person, PersonName
+from incidentdb.models import InstrumentName, Organization, OrganizationName, Person, PersonName
 from incidentdb.names import fold
 
 
@@ -122,3 +122,32 @@ def find_organization(session: Session, text: str) -> Found:
         raise LookupFailed(f"no organization matches {text!r}{hint}")
     raise LookupFailed(f"{text!r} matches {len(exact)} organizations; be more precise",
                        sorted((oid, names[oid]) for oid in exact))
+
+
+def find_instrument(session: Session, text: str) -> Found:
+    """A treaty, convention, declaration or resolution by any name the report gives it
+    ("the Istanbul Convention"), exactly or by an unambiguous part."""
+    key = fold(text)
+    if not key:
+        raise LookupFailed(f"no instrument matches {text!r}: type a name")
+    names: dict[str, str] = {}
+    keys: dict[str, set[str]] = {}
+    spelled: dict[str, str] = {}
+    for instrument_id, name, kind, folded in session.execute(select(
+            InstrumentName.instrument_id, InstrumentName.name, InstrumentName.kind,
+            InstrumentName.folded).order_by(InstrumentName.instrument_id, InstrumentName.name)):
+        keys.setdefault(instrument_id, {fold(instrument_id.replace("-", " "))}).add(folded)
+        spelled.setdefault(folded, name)
+        if kind == "name":
+            names[instrument_id] = name
+    exact = [iid for iid, ks in keys.items() if key in ks]
+    if not exact:
+        exact = [iid for iid, ks in keys.items() if any(key in k for k in ks)]
+    if len(exact) == 1:
+        return Found(exact[0], names.get(exact[0], exact[0]))
+    if not exact:
+        close = difflib.get_close_matches(key, list(spelled), n=3)
+        hint = f"; did you mean {', '.join(spelled[c] for c in close)}?" if close else ""
+        raise LookupFailed(f"no instrument matches {text!r}{hint}")
+    raise LookupFailed(f"{text!r} matches {len(exact)} instruments; be more precise",
+                       sorted((iid, names.get(iid, iid)) for iid in exact))

@@ -25,6 +25,7 @@ from incidentdb.models import (
     CaseDefendant,
     Charge,
     Event,
+    EventInstrument,
     EventParticipant,
     Membership,
     Offence,
@@ -341,6 +342,7 @@ class EventFilter:
     kind: str | None = None
     person_id: str | None = None
     org_id: str | None = None
+    instrument_id: str | None = None
 
     def conditions(self) -> list[Any]:
         out: list[Any] = []
@@ -351,20 +353,25 @@ class EventFilter:
         if self.org_id:
             out.append(Event.id.in_(select(EventParticipant.event_id)
                                     .where(EventParticipant.organization_id == self.org_id)))
+        if self.instrument_id:
+            out.append(Event.id.in_(select(EventInstrument.event_id)
+                                    .where(EventInstrument.instrument_id == self.instrument_id)))
         return out
 
 
 def list_events(session: Session, *, start: date | None = None, end: date | None = None,
                 include_uncertain: bool = False, include_undated: bool = False,
                 kind: str | None = None, person_id: str | None = None,
-                org_id: str | None = None, limit: int | None = None) -> list[Row]:
+                org_id: str | None = None, instrument_id: str | None = None,
+                limit: int | None = None) -> list[Row]:
     """Events in date order (incidentdb.chronology). In a window: those whose bounds,
     stated or derived, lie inside it; with include_uncertain, also those whose bounds
     only overlap it, and with include_undated those without any bound but their
     source's publication; each such row says why (`why`)."""
     window = Window(start, end)
     table = Event.__table__
-    query: Select = select(Event).where(*EventFilter(kind, person_id, org_id).conditions())
+    query: Select = select(Event).where(
+        *EventFilter(kind, person_id, org_id, instrument_id).conditions())
     if window:
         wanted = [window.inside(table)]
         if include_uncertain:
@@ -387,7 +394,8 @@ def list_events(session: Session, *, start: date | None = None, end: date | None
 def events_left_out(session: Session, *, start: date | None = None, end: date | None = None,
                     include_uncertain: bool = False, include_undated: bool = False,
                     kind: str | None = None, person_id: str | None = None,
-                    org_id: str | None = None) -> dict[str, int]:
+                    org_id: str | None = None, instrument_id: str | None = None,
+                    ) -> dict[str, int]:
     """How many events may lie in the window but are not listed: {"uncertain": n,
     "undated": n}, each counted only when its option is off."""
     window = Window(start, end)
@@ -395,7 +403,7 @@ def events_left_out(session: Session, *, start: date | None = None, end: date | 
         return {}
     table = Event.__table__
     base = [window.overlaps(table), not_(window.inside(table)),
-            *EventFilter(kind, person_id, org_id).conditions()]
+            *EventFilter(kind, person_id, org_id, instrument_id).conditions()]
     out = {}
     for name, included, condition in (("uncertain", include_uncertain, not_(undated(table))),
                                       ("undated", include_undated, undated(table))):

@@ -26,7 +26,8 @@ from incidentdb.sections import COUNT_FIELDS, EVIDENCE_FIELDS, PARTICIPANT_FIELD
 
 # Sections whose records' names and aliases fill a names table: (table, owner column).
 NAMED = {"people": ("person_names", "person_id"),
-         "organizations": ("organization_names", "organization_id")}
+         "organizations": ("organization_names", "organization_id"),
+         "instruments": ("instrument_names", "instrument_id")}
 Child = tuple[str, tuple, dict[str, Any], int]  # table, key, row, line
 SHOWN_OFFSETS = 10  # offsets of an ambiguous excerpt's occurrences named in its message
 _REMEMBERED = 200_000  # excerpt positions SourceText remembers before it forgets them all
@@ -374,7 +375,9 @@ class Validator:
                 ("participants", "event_participants",
                  lambda n, item: self._participant(record, rid, item, row, source)),
                 ("counts", "event_counts",
-                 lambda n, item: self._count(record, rid, n, item, source))]
+                 lambda n, item: self._count(record, rid, n, item, source)),
+                ("instruments", "event_instruments",
+                 lambda n, item: self._instrument(record, rid, item, row, source))]
         out: list[Child] = []
         ok = True
         for field_name, table, make in makers:
@@ -472,6 +475,23 @@ class Validator:
         row.setdefault("other_description", None)
         return {**row, **evidence, "person_id": person_id,
                 "id": f"{person_id}/{row['relation']}/{_plain_slug(str(other))}"}
+
+    def _instrument(self, record: RawRecord, event_id: str, item: Any, event: dict[str, Any],
+                    source: SourceText) -> dict[str, Any] | None:
+        """An instrument the event names, and in what role."""
+        if not isinstance(item, dict):
+            self._problem(record, "an instrument of an event must be a mapping")
+            return None
+        sub = RawRecord(record.section, item, record.path, item.pop(LINE_KEY, record.line))
+        row = self._record(sub, declared()["event_instruments"].fields, source.events_year,
+                           event_id)
+        if row is None:
+            return None
+        evidence = self._own_evidence(sub, event_id, row, event, source, "instrument")
+        if evidence is None:
+            return None
+        return {**row, **evidence, "event_id": event_id,
+                "id": f"{event_id}/{row['role']}/{row['instrument_id']}"}
 
     def _participant(self, record: RawRecord, event_id: str, item: Any, event: dict[str, Any],
                      source: SourceText) -> dict[str, Any] | None:

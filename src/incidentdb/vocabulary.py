@@ -12,6 +12,11 @@ OCCUPATIONS = (
     "party-leader", "official", "head-of-state", "diplomat", "human-rights-defender",
 )
 
+# Treaties, conventions, declarations and resolutions, and how an event names one.
+INSTRUMENT_KINDS = ("treaty", "convention", "declaration", "resolution")
+INSTRUMENT_ROLES = ("adopted", "called-to-ratify", "called-to-sign", "not-ratified",
+                    "not-endorsed", "cited")
+
 # How one person stands to another ("son of the APFP deputy chairman": child-of).
 PERSON_RELATIONS = ("child-of", "parent-of", "sibling-of", "spouse-of", "relative-of")
 

@@ -91,7 +91,12 @@ PersonOption = Annotated[str | None, typer.Option(
     help=f"A person's name, as you know it (any spelling, or a part); {TEXT_BOUNDS}.")]
 OrgOption = Annotated[str | None, typer.Option(
     "--org", parser=bounded_text("--org"), metavar="NAME",
-    help=f"An organization's name or short name (APFP); {TEXT_BOUNDS}.")]
+    help=f"An organization's name, short name (APFP) or any other name the report gives "
+    f"it (the Assembly); {TEXT_BOUNDS}.")]
+InstrumentOption = Annotated[str | None, typer.Option(
+    "--instrument", parser=bounded_text("--instrument"), metavar="NAME",
+    help="A treaty, convention, declaration or resolution, by any name the report gives "
+    f"it (Istanbul Convention); {TEXT_BOUNDS}.")]
 LimitOption = Annotated[int | None, typer.Option(
     "--limit", parser=whole_number(0, MAX_LIMIT), metavar="N",
     help=f"Show at most N rows (0: all; at most {MAX_LIMIT:,}). Default: 100 in a table, "

@@ -17,6 +17,7 @@ from incidentdb.cli.options import (
     ChargeOption,
     Format,
     FormatOption,
+    InstrumentOption,
     LimitOption,
     OrgOption,
     Page,
@@ -158,10 +159,11 @@ def events(
         "--include-undated", help="Also events with no bound but their source's "
         "publication, which may fall in any period before it.")] = False,
     kind: Annotated[str | None, kind_option("arrest, sentencing, pardon...")] = None,
-    person: PersonOption = None, org: OrgOption = None,
+    person: PersonOption = None, org: OrgOption = None, instrument: InstrumentOption = None,
     limit: LimitOption = None, fmt: FormatOption = Format.table, raw: RawOption = False,
 ) -> None:
-    """Events in date order, by month, year or date range, kind, person or organization.
+    """Events in date order, by month, year or date range, kind, person, organization or
+    instrument.
 
     An event is in a period when its date lies inside it, as stated or as derived from
     the records it follows or precedes and its source's publication (shown as "not
@@ -175,7 +177,7 @@ def events(
 
     Example: incidentdb events --year 2020 --include-uncertain --format csv
     """
-    from incidentdb.lookup import find_organization, find_person
+    from incidentdb.lookup import find_instrument, find_organization, find_person
     from incidentdb.output import render_rows
     from incidentdb.queries import events_left_out, list_events
 
@@ -183,8 +185,9 @@ def events(
     with reading(ctx) as session:
         person_id = find_person(session, person).id if person else None
         org_id = find_organization(session, org).id if org else None
+        instrument_id = find_instrument(session, instrument).id if instrument else None
         page = Page.of(limit, fmt)
-        asked: dict[str, Any] = {
+        asked: dict[str, Any] = {"instrument_id": instrument_id,
             "start": window[0], "end": window[1], "include_uncertain": include_uncertain,
             "include_undated": include_undated, "kind": kind, "person_id": person_id,
             "org_id": org_id}

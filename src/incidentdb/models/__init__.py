@@ -19,6 +19,7 @@ from incidentdb.models import (
     charges,
     chronology,
     events,
+    instruments,
     memberships,
     offences,
     omissions,
@@ -39,6 +40,7 @@ from incidentdb.models.declaration import (
     Owner,
 )
 from incidentdb.models.events import Event, EventCount, EventParticipant
+from incidentdb.models.instruments import EventInstrument, Instrument, InstrumentName
 from incidentdb.models.memberships import Membership
 from incidentdb.models.offences import Offence
 from incidentdb.models.omissions import Omission
@@ -65,6 +67,8 @@ DECLARATIONS: tuple[Declaration, ...] = (
     organizations.NAMES,
     memberships.DECLARATION,
     chronology.MEMBERSHIPS,
+    instruments.DECLARATION,
+    instruments.NAMES,
     cases.DECLARATION,
     cases.DEFENDANTS,
     charges.DECLARATION,
@@ -75,6 +79,7 @@ DECLARATIONS: tuple[Declaration, ...] = (
     events.PARTICIPANTS,
     events.COUNTS,
     chronology.EVENTS,
+    instruments.EVENT_LINKS,
     omissions.DECLARATION,
     search_entries.DECLARATION,
 )
@@ -118,8 +123,8 @@ def write_order() -> list[Declaration]:
 __all__ = [
     "DECLARATIONS", "EVIDENCE_FIELDS", "NAMING_CONVENTION", "Base", "Case", "CaseDefendant",
     "Charge", "Dated", "Declaration", "Document", "Event", "EventCount", "EventParticipant",
-    "Evidence", "Field", "Membership", "Offence", "Omission", "Organization",
-    "OrganizationName", "Owner", "Person", "PersonName", "PersonOccupation", "PersonRelation",
-    "SearchEntry", "Sentence", "Slug", "Source", "chronology_of", "curated", "dated",
-    "declaration", "declared", "write_order",
+    "EventInstrument", "Evidence", "Field", "Instrument", "InstrumentName", "Membership",
+    "Offence", "Omission", "Organization", "OrganizationName", "Owner", "Person", "PersonName",
+    "PersonOccupation", "PersonRelation", "SearchEntry", "Sentence", "Slug", "Source",
+    "chronology_of", "curated", "dated", "declaration", "declared", "write_order",
 ]

@@ -94,6 +94,7 @@ DECLARATION = Declaration(
         **CHRONOLOGY,
         "participants": Field("participants"),
         "counts": Field("counts"),
+        "instruments": Field("instruments"),
     },
     document=Document("title", ("summary", "place")),
     ftm="Event",
