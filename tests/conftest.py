@@ -117,7 +117,7 @@ def loaded_database(tmp: Path, data: Path) -> Database:
 # and the marks of inferred values (0010: the bundled data marks sentences and events).
 RETURNING = {"charge_chronology", "sentence_chronology", "event_chronology",
              "event_participants", "organization_names", "person_relations", "sentences",
-             "events"}
+             "events", "instruments", "instrument_names", "event_instruments"}
 
 
 def assert_only_relations_return(report) -> None:
