@@ -27,8 +27,8 @@ BASE = Path(__file__).resolve().parent / "malformed" / "_base"
 HRW = "hrw-wr2022-azerbaijan"
 BASE_SOURCE = "examplestan-2021"
 # the tables whose rows are records (the others hold parts of a record: names, participants)
-RECORD_TABLES = ("offences", "people", "organizations", "memberships", "cases", "charges",
-                 "sentences", "events")
+RECORD_TABLES = ("offences", "people", "organizations", "memberships", "instruments", "cases",
+                 "charges", "sentences", "events", "omissions")
 ADDED_EVENT = """\
 source: examplestan-2021
 events:
