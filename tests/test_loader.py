@@ -70,14 +70,14 @@ def test_cli_reports_zero_changes_on_reload(migrated_db, run):
 TABLE_ORDER = (
     "sources", "offences", "people", "person_names", "person_occupations",
     "person_relations", "organizations", "organization_names", "memberships",
-    "membership_chronology", "instruments", "instrument_names", "cases", "case_defendants", "charges", "charge_chronology",
-    "sentences", "sentence_chronology", "events", "event_participants", "event_counts",
-    "event_chronology", "event_instruments", "omissions",
+    "membership_chronology", "instruments", "instrument_names", "cases", "case_defendants",
+    "charges", "charge_chronology", "sentences", "sentence_chronology", "events",
+    "event_participants", "event_counts", "event_chronology", "event_instruments", "omissions",
 )
 OWNER = {"person_names", "person_occupations", "person_relations", "organization_names",
          "case_defendants", "event_participants", "event_counts", "membership_chronology",
-         "charge_chronology", "sentence_chronology", "event_chronology", "instrument_names",
-         "event_instruments"}
+         "charge_chronology", "sentence_chronology", "event_chronology",
+         "instrument_names", "event_instruments"}
 REPORT_COUNTS = {"sources": 1, "people": 26, "organizations": 33, "cases": 18, "charges": 37,
                  "sentences": 24, "events": 113, "event_counts": 27}
 

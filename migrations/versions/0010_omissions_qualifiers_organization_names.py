@@ -175,6 +175,8 @@ def _instruments() -> None:
 
 
 def downgrade() -> None:
+    # the instruments' search documents go with them (a later upgrade and load adds them)
+    op.execute("DELETE FROM search_entries WHERE kind = 'instrument'")
     for column in ("event_id", "instrument_id", "source_id"):
         op.drop_index(op.f(f"ix_event_instruments_{column}"), table_name="event_instruments")
     op.drop_table("event_instruments")
