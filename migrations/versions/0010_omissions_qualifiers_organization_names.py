@@ -57,21 +57,7 @@ def upgrade() -> None:
     op.create_index(op.f("ix_omissions_source_id"), "omissions", ["source_id"], unique=False)
     op.add_column("event_participants", sa.Column(
         "qualifier", sa.String(20), nullable=True, comment=QUALIFIER))
-
-
-    op.create_table(
-        "organization_names",
-        sa.Column("organization_id", sa.String(200), nullable=False),
-        sa.Column("name", sa.String(400), nullable=False),
-        sa.Column("kind", sa.String(20), nullable=False),
-        sa.Column("folded", sa.String(400), nullable=False),
-        sa.ForeignKeyConstraint(["organization_id"], ["organizations.id"],
-                                name=op.f("fk_organization_names_organization_id_organizations"),
-                                ondelete="CASCADE", initially="IMMEDIATE", deferrable=True),
-        sa.PrimaryKeyConstraint("organization_id", "name", name=op.f("pk_organization_names")),
-    )
-    op.create_index(op.f("ix_organization_names_folded"), "organization_names", ["folded"],
-                    unique=False)
+    _names_table("organization_names", "organization_id", "organizations")
     for table in EVIDENCED:
         op.add_column(table, sa.Column("inferred", sa.Text(), nullable=True, comment=INFERRED))
     op.create_table(
@@ -128,6 +114,22 @@ def _source_key(table: str) -> sa.ForeignKeyConstraint:
                                    initially="IMMEDIATE", deferrable=True)
 
 
+def _names_table(name: str, owner: str, owner_table: str) -> None:
+    """A table of the folded names of a kind of record (its own name and aliases)."""
+    op.create_table(
+        name,
+        sa.Column(owner, sa.String(200), nullable=False),
+        sa.Column("name", sa.String(400), nullable=False),
+        sa.Column("kind", sa.String(20), nullable=False),
+        sa.Column("folded", sa.String(400), nullable=False),
+        sa.ForeignKeyConstraint([owner], [f"{owner_table}.id"],
+                                name=op.f(f"fk_{name}_{owner}_{owner_table}"),
+                                ondelete="CASCADE", initially="IMMEDIATE", deferrable=True),
+        sa.PrimaryKeyConstraint(owner, "name", name=op.f(f"pk_{name}")),
+    )
+    op.create_index(op.f(f"ix_{name}_folded"), name, ["folded"], unique=False)
+
+
 def _instruments() -> None:
     op.create_table(
         "instruments",
@@ -141,19 +143,7 @@ def _instruments() -> None:
     op.create_index(op.f("ix_instruments_kind"), "instruments", ["kind"], unique=False)
     op.create_index(op.f("ix_instruments_source_id"), "instruments", ["source_id"],
                     unique=False)
-    op.create_table(
-        "instrument_names",
-        sa.Column("instrument_id", sa.String(200), nullable=False),
-        sa.Column("name", sa.String(400), nullable=False),
-        sa.Column("kind", sa.String(20), nullable=False),
-        sa.Column("folded", sa.String(400), nullable=False),
-        sa.ForeignKeyConstraint(["instrument_id"], ["instruments.id"],
-                                name=op.f("fk_instrument_names_instrument_id_instruments"),
-                                ondelete="CASCADE", initially="IMMEDIATE", deferrable=True),
-        sa.PrimaryKeyConstraint("instrument_id", "name", name=op.f("pk_instrument_names")),
-    )
-    op.create_index(op.f("ix_instrument_names_folded"), "instrument_names", ["folded"],
-                    unique=False)
+    _names_table("instrument_names", "instrument_id", "instruments")
     op.create_table(
         "event_instruments",
         sa.Column("id", sa.String(400), nullable=False),

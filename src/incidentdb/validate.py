@@ -452,18 +452,25 @@ class Validator:
             return None
         return {k: owner[k] for k in ("source_id", "excerpt", "excerpt_start", "excerpt_end")}
 
+    def _item(self, record: RawRecord, item: Any, fields: dict[str, Field], what: str,
+              owner_id: str, source: SourceText) -> tuple[RawRecord, dict[str, Any]] | None:
+        """A nested item checked as a record of its own: (the item as a record, its row)."""
+        if not isinstance(item, dict):
+            self._problem(record, f"{what} must be a mapping")
+            return None
+        sub = RawRecord(record.section, item, record.path, item.pop(LINE_KEY, record.line))
+        row = self._record(sub, fields, source.events_year, owner_id)
+        return None if row is None else (sub, row)
+
     def _relation(self, record: RawRecord, person_id: str, item: Any, person: dict[str, Any],
                   source: SourceText) -> dict[str, Any] | None:
         """One of a person's relations: to a person of the data, or to one the report
         describes without naming."""
-        if not isinstance(item, dict):
-            self._problem(record, "a relation must be a mapping")
+        checked = self._item(record, item, declared()["person_relations"].fields,
+                             "a relation", person_id, source)
+        if checked is None:
             return None
-        sub = RawRecord(record.section, item, record.path, item.pop(LINE_KEY, record.line))
-        row = self._record(sub, declared()["person_relations"].fields, source.events_year,
-                           person_id)
-        if row is None:
-            return None
+        sub, row = checked
         other = row.get("other_person_id") or row.get("other_description")
         if ("other_person_id" in row) == ("other_description" in row):
             self._problem(sub, "a relation needs exactly one of person, description", person_id)
@@ -479,14 +486,11 @@ class Validator:
     def _instrument(self, record: RawRecord, event_id: str, item: Any, event: dict[str, Any],
                     source: SourceText) -> dict[str, Any] | None:
         """An instrument the event names, and in what role."""
-        if not isinstance(item, dict):
-            self._problem(record, "an instrument of an event must be a mapping")
+        checked = self._item(record, item, declared()["event_instruments"].fields,
+                             "an instrument of an event", event_id, source)
+        if checked is None:
             return None
-        sub = RawRecord(record.section, item, record.path, item.pop(LINE_KEY, record.line))
-        row = self._record(sub, declared()["event_instruments"].fields, source.events_year,
-                           event_id)
-        if row is None:
-            return None
+        sub, row = checked
         evidence = self._own_evidence(sub, event_id, row, event, source, "instrument")
         if evidence is None:
             return None
@@ -495,13 +499,10 @@ class Validator:
 
     def _participant(self, record: RawRecord, event_id: str, item: Any, event: dict[str, Any],
                      source: SourceText) -> dict[str, Any] | None:
-        if not isinstance(item, dict):
-            self._problem(record, "a participant must be a mapping")
+        checked = self._item(record, item, PARTICIPANT_FIELDS, "a participant", event_id, source)
+        if checked is None:
             return None
-        sub = RawRecord(record.section, item, record.path, item.pop(LINE_KEY, record.line))
-        row = self._record(sub, PARTICIPANT_FIELDS, source.events_year, event_id)
-        if row is None:
-            return None
+        sub, row = checked
         who = [k for k in ("person_id", "organization_id", "group_description") if k in row]
         if len(who) != 1:
             self._problem(sub, "a participant needs exactly one of person, organization, group",
@@ -520,13 +521,10 @@ class Validator:
 
     def _count(self, record: RawRecord, event_id: str, number: int, item: Any,
                source: SourceText) -> dict[str, Any] | None:
-        if not isinstance(item, dict):
-            self._problem(record, "a count must be a mapping")
+        checked = self._item(record, item, COUNT_FIELDS, "a count", event_id, source)
+        if checked is None:
             return None
-        sub = RawRecord(record.section, item, record.path, item.pop(LINE_KEY, record.line))
-        row = self._record(sub, COUNT_FIELDS, source.events_year, event_id)
-        if row is None:
-            return None
+        sub, row = checked
         try:
             check_count_value(row.get("value"), row["qualifier"], "count")
         except Invalid as exc:
