@@ -190,16 +190,21 @@ FREE_TEXT = [
     (("cite",), (), "'ID': the id"),
     (("people", "--charge"), (), "'--charge': --charge"),
     (("people", "--org"), (), "'--org': --org"),
-    (("people", "--kind"), (), "'--kind': --kind"),
     (("cases", "--person"), (), "'--person': --person"),
     (("cases", "--charge"), (), "'--charge': --charge"),
-    (("cases", "--status"), (), "'--status': --status"),
     (("events", "--person"), (), "'--person': --person"),
     (("events", "--org"), (), "'--org': --org"),
+    (("events", "--instrument"), (), "'--instrument': --instrument"),
+]
+_IDS = [" ".join(before) for before, _, _ in FREE_TEXT]
+# Values of a controlled list: bounded like free text, and anything else refused
+CONTROLLED = [
+    (("people", "--kind"), (), "'--kind': --kind"),
+    (("cases", "--status"), (), "'--status': --status"),
     (("events", "--kind"), (), "'--kind': --kind"),
     (("orgs", "--kind"), (), "'--kind': --kind"),
 ]
-_IDS = [" ".join(before) for before, _, _ in FREE_TEXT]
+_CONTROLLED_IDS = [" ".join(before) for before, _, _ in CONTROLLED]
 
 LETTERS = "abcdefghijklmnopqrstuvwxyz"
 WORST = {  # the most work the bounds allow, in several shapes
@@ -225,7 +230,17 @@ def test_the_worst_text_the_bounds_allow_is_answered(loaded_db, run, before, aft
         assert result.stderr.startswith("Error: "), result.stderr
 
 
-@pytest.mark.parametrize("before, after, what", FREE_TEXT, ids=_IDS)
+@pytest.mark.parametrize("before, after, what", CONTROLLED, ids=_CONTROLLED_IDS)
+@pytest.mark.parametrize("shape", list(WORST))
+def test_the_worst_text_for_a_controlled_value_is_refused_at_once(loaded_db, run, before,
+                                                                   after, what, shape):
+    result = run(loaded_db.url, *before, WORST[shape], *after, "--format", "json")
+    assert result.exit_code == 2, result.output
+    assert "is not one of: " in result.stderr and result.stdout == ""
+
+
+@pytest.mark.parametrize("before, after, what", FREE_TEXT + CONTROLLED,
+                         ids=_IDS + _CONTROLLED_IDS)
 def test_text_past_the_bounds_is_a_usage_error(loaded_db, run, before, after, what):
     words = " ".join(["a"] * (TEXT_MAX_WORDS + 1))
     assert _usage_error(run(loaded_db.url, *before, words, *after)) == (
@@ -249,7 +264,7 @@ def test_search_with_43000_words_is_refused_at_once(loaded_db, run):
 
 
 @pytest.mark.parametrize("command", ["person", "org", "search", "cite", "people", "cases",
-                                     "events", "orgs"])
+                                     "events"])
 def test_help_states_the_input_bounds(run, command):
     result = run("sqlite://", command, "--help")
     assert result.exit_code == 0, result.output

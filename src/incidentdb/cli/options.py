@@ -8,8 +8,9 @@ page (`Page`): 100 rows in a table, all in csv/json/ndjson, `--limit N` to choos
 
 from __future__ import annotations
 
+import difflib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Annotated, Any
@@ -108,9 +109,24 @@ YearOption = Annotated[int | None, typer.Option(
     "--year", parser=whole_number(1, 9999), metavar="YYYY", help="Events within this year.")]
 
 
-def kind_option(help_text: str) -> object:
-    return typer.Option("--kind", parser=bounded_text("--kind"), metavar="TEXT",
-                        help=f"{help_text}; {TEXT_BOUNDS}.")
+def controlled(what: str, values: Sequence[str]) -> Callable[[str], str]:
+    """A parser for a value of a controlled list (any case): a usage error naming the
+    valid values, with the closest as a did-you-mean, for anything else ("arest" would
+    otherwise answer "No event matches." as if there were none)."""
+    def parse(value: str) -> str:
+        wanted = bounded_text(what)(value).strip().lower()
+        if wanted in values:
+            return wanted
+        close = difflib.get_close_matches(wanted, values, n=1)
+        hint = f"; did you mean {close[0]}?" if close else ""
+        raise typer.BadParameter(f"{value!r} is not one of: {', '.join(values)}{hint}")
+
+    return parse
+
+
+def kind_option(help_text: str, values: Sequence[str]) -> object:
+    return typer.Option("--kind", parser=controlled("--kind", values), metavar="KIND",
+                        help=f"{help_text}: one of {', '.join(values)}.")
 
 
 @dataclass(frozen=True)

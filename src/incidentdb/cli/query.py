@@ -9,6 +9,7 @@ from typing import Annotated, Any
 
 import typer
 
+from incidentdb import vocabulary as v
 from incidentdb.cli.app import app, clip, err, reading
 from incidentdb.cli.options import (
     MAX_LIMIT,
@@ -25,6 +26,7 @@ from incidentdb.cli.options import (
     RawOption,
     YearOption,
     bounded_text,
+    controlled,
     kind_option,
     whole_number,
 )
@@ -82,7 +84,8 @@ def person(ctx: typer.Context,
 @app.command("people")
 def people(ctx: typer.Context, charge: ChargeOption = None, org: OrgOption = None,
            kind: Annotated[str | None, kind_option(
-               "An occupation or role: journalist, activist, lawyer, member...")] = None,
+               "An occupation or a role in an organization",
+               sorted({*v.OCCUPATIONS, *v.MEMBERSHIP_ROLES}))] = None,
            limit: LimitOption = None, fmt: FormatOption = Format.table,
            raw: RawOption = False) -> None:
     """People, filtered by charge, organization or occupation.
@@ -105,8 +108,8 @@ def people(ctx: typer.Context, charge: ChargeOption = None, org: OrgOption = Non
 @app.command("cases")
 def cases(ctx: typer.Context, person: PersonOption = None, charge: ChargeOption = None,
           status: Annotated[str | None, typer.Option(
-              "--status", parser=bounded_text("--status"), metavar="TEXT",
-              help=f"pretrial, sentenced, pardoned, released...; {TEXT_BOUNDS}.")] = None,
+              "--status", parser=controlled("--status", v.CASE_STATUSES), metavar="STATUS",
+              help=f"One of: {', '.join(v.CASE_STATUSES)}.")] = None,
           limit: LimitOption = None, fmt: FormatOption = Format.table,
           raw: RawOption = False) -> None:
     """Prosecutions with their defendants, charges and latest sentence.
@@ -158,7 +161,7 @@ def events(
     include_undated: Annotated[bool, typer.Option(
         "--include-undated", help="Also events with no bound but their source's "
         "publication, which may fall in any period before it.")] = False,
-    kind: Annotated[str | None, kind_option("arrest, sentencing, pardon...")] = None,
+    kind: Annotated[str | None, kind_option("The kind of event", v.EVENT_KINDS)] = None,
     person: PersonOption = None, org: OrgOption = None, instrument: InstrumentOption = None,
     limit: LimitOption = None, fmt: FormatOption = Format.table, raw: RawOption = False,
 ) -> None:
@@ -220,6 +223,8 @@ def _window(month: str | None, year: int | None, start: str | None, end: str | N
             to_day = parse_edtf(end)[1]
         except DateError as exc:
             raise typer.BadParameter(str(exc)) from None
+    if from_day is not None and to_day is not None and from_day > to_day:
+        raise typer.BadParameter(f"--from {start} is after --to {end}: the range is reversed")
     from incidentdb.queries import event_window
 
     return event_window(month=month, year=year, start=from_day, end=to_day)
@@ -273,7 +278,8 @@ def timeline(ctx: typer.Context,
 
 @app.command("orgs")
 def orgs(ctx: typer.Context,
-         kind: Annotated[str | None, kind_option("court, political-party...")] = None,
+         kind: Annotated[str | None, kind_option("The kind of organization",
+                                                 v.ORGANIZATION_KINDS)] = None,
          fmt: FormatOption = Format.table, raw: RawOption = False) -> None:
     """Organizations, with their kind, parent, members and events.
 
