@@ -39,3 +39,17 @@ def test_a_controlled_value_is_taken_in_any_case(loaded_db, run):
     one_month = run(loaded_db.url, "events", "--from", "2021-03", "--to", "2021-03",
                     "--format", "json")
     assert one_month.exit_code == 0 and one_month.stdout != "[]\n"
+
+
+def test_version_and_short_help(run):
+    import tomllib
+    from pathlib import Path
+
+    project = tomllib.loads((Path(__file__).resolve().parent.parent / "pyproject.toml")
+                            .read_text(encoding="utf-8"))["project"]
+    result = run("sqlite://", "--version")
+    assert (result.exit_code, result.stdout) == (0, f"incidentdb {project['version']}\n")
+    for command in ([], ["events"], ["person"]):
+        short = run("sqlite://", *command, "-h")
+        assert short.exit_code == 0
+        assert short.stdout == run("sqlite://", *command, "--help").stdout != ""

@@ -157,7 +157,17 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,  # plain help: rendering it with Rich would double start-up time
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
+
+
+def _version(value: bool) -> None:
+    """--version: the installed version, and nothing else."""
+    if value:
+        from incidentdb import __version__
+
+        typer.echo(f"incidentdb {__version__}")
+        raise typer.Exit()
 
 
 @app.callback()
@@ -170,6 +180,9 @@ def main_options(
         "--read-only", help="Open the database read-only (SQLite mode=ro; a read-only "
         "PostgreSQL session): queries and exports work, load and db upgrade are refused. "
         "mode=ro in a SQLite URL does the same.")] = False,
+    version: Annotated[bool, typer.Option(
+        "--version", callback=_version, is_eager=True,
+        help="Print the version and exit.")] = False,
 ) -> None:
     if db is not None and not db.strip():
         err("Error: --db is empty: give a database URL or the path of a SQLite file")
