@@ -169,12 +169,31 @@ def test_cases_by_charge_text(loaded_db, run, text, expected):
 def test_cases_by_charge_csv_is_the_readme_example(loaded_db, run):
     result = run(loaded_db.url, "cases", "--charge", "covid", "--format", "csv")
     assert result.stdout.splitlines() == [
-        "id,title,status,defendants,defendant_count,charges,latest_sentence,sentence_date",
-        "imanli-case,Prosecution of Mahammad Imanli,pardoned,Mahammad Imanli,,"
+        "id,title,status,defendants,defendant_count,defendant_count_qualifier,charges,"
+        "latest_sentence,sentence_date",
+        "imanli-case,Prosecution of Mahammad Imanli,pardoned,Mahammad Imanli,,,"
         "Spreading Covid-19,imprisonment 1 year,2020-12",
-        "mehdi-ibrahimov-case,Prosecution of Mehdi Ibrahimov,sentenced,Mehdi Ibrahimov,,"
+        "mehdi-ibrahimov-case,Prosecution of Mehdi Ibrahimov,sentenced,Mehdi Ibrahimov,,,"
         "Spreading Covid-19,suspended 1 year 3 months,2021-02",
     ]
+
+
+def test_listings_say_counts_as_the_report_does(loaded_db, run):
+    cases = {r["id"]: r for r in as_csv(run(loaded_db.url, "cases", "--format", "csv"))}
+    assert (cases["ethnic-armenians-other-charges"]["defendant_count"],
+            cases["ethnic-armenians-other-charges"]["defendant_count_qualifier"]) == (
+        "6", "at-least")
+    table = run(loaded_db.url, "cases").stdout
+    assert "at least 6" in table and "dozens" in table
+    events = json.loads(run(loaded_db.url, "events", "--month", "2021-03", "--format",
+                            "json").stdout)
+    pardon = next(e for e in events if e["id"] == "pardon-nearly-40-critics-march-2021")
+    assert {"measure": "pardoned", "value": 40, "qualifier": "nearly", "minimum": None,
+            "maximum": 40} == {k: pardon["counts"][1][k] for k in (
+                "measure", "value", "qualifier", "minimum", "maximum")}
+    assert pardon["counted"].startswith("nearly 40 released: ")
+    table = run(loaded_db.url, "events", "--month", "2021-03").stdout
+    assert "counted" in table and "nearly 40" in table  # (the column folds the rest)
 
 
 def test_people_by_org_short_name_and_kind(loaded_db, run):

@@ -25,6 +25,7 @@ from incidentdb.models import (
     CaseDefendant,
     Charge,
     Event,
+    EventCount,
     EventInstrument,
     EventParticipant,
     Membership,
@@ -60,6 +61,17 @@ def term_label(kind: str, low: int | None, high: int | None) -> str:
     if low % 12 == 0 and high % 12 == 0:
         return f"{low // 12} to {high // 12} years"
     return f"{months(low)} to {months(high)}"
+
+
+def count_label(value: int | None, qualifier: str | None) -> str:
+    """'at least 6', 'nearly 40', '12', 'dozens'; '' when there is no count."""
+    if qualifier is None and value is None:
+        return ""
+    if value is None:
+        return qualifier or ""
+    words = {"exact": "", "at-least": "at least ", "more-than": "more than ",
+             "nearly": "nearly ", "about": "about "}
+    return f"{words.get(qualifier or 'exact', '')}{value}"
 
 
 # --- people -----------------------------------------------------------------------------------
@@ -217,6 +229,7 @@ def list_cases(session: Session, *, person_id: str | None = None, charge: str | 
             "defendants": defendants.get(case.id, []),
             "defendant_count": count,
             "defendant_count_qualifier": case.defendant_count_qualifier,
+            "defendants_counted": count_label(count, case.defendant_count_qualifier),
             "charges": offences.get(case.id, []),
             "latest_sentence": _sentence_label(sentence) if sentence else "",
             "sentence_date": sentence.date_edtf or "" if sentence else "",
@@ -381,13 +394,16 @@ def list_events(session: Session, *, start: date | None = None, end: date | None
         query = query.where(or_(*wanted))
     events = list(session.scalars(query.order_by(*order_by(table)).limit(limit)))
     who = participant_names(session, [e.id for e in events])
+    counts = event_counts(session, [e.id for e in events])
     rows = []
     for event in events:
         why = window.why(event) if window else ""
         rows.append({**date_fields(event),
                      "id": event.id, "kind": event.kind, "title": event.title,
                      "who": who.get(event.id, []), "case": event.case_id or "",
-                     "uncertain": bool(why), "why": why, "inferred": inferred_of(event)})
+                     "uncertain": bool(why), "why": why, "inferred": inferred_of(event),
+                     "counts": counts.get(event.id, []),
+                     "counted": "; ".join(c["text"] for c in counts.get(event.id, []))})
     return rows
 
 
@@ -410,6 +426,20 @@ def events_left_out(session: Session, *, start: date | None = None, end: date | 
         if not included:
             out[name] = session.execute(select(func.count()).select_from(Event)
                                         .where(*base, condition)).scalar_one()
+    return out
+
+
+def event_counts(session: Session, event_ids: list[str]) -> dict[str, list[Row]]:
+    """Per event, its counts as the report gives them: measure, subject, value, qualifier,
+    the bounds they imply, and as text ("at least 78 detained: members of ...")."""
+    out: dict[str, list[Row]] = defaultdict(list)
+    for c in session.scalars(select(EventCount).where(EventCount.event_id.in_(event_ids))
+                             .order_by(EventCount.event_id, EventCount.id)):
+        label = count_label(c.value, c.qualifier)
+        out[c.event_id].append({
+            "measure": c.measure, "subject": c.subject, "value": c.value,
+            "qualifier": c.qualifier, "minimum": c.minimum, "maximum": c.maximum,
+            "text": f"{label} {c.measure}: {c.subject}"})
     return out
 
 

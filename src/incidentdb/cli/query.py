@@ -125,8 +125,11 @@ def cases(ctx: typer.Context, person: PersonOption = None, charge: ChargeOption 
         page = Page.of(limit, fmt)
         rows = page.rows(list_cases(session, person_id=person_id, charge=charge, status=status,
                                  limit=page.fetch))
-    render_rows(rows, fmt.value, ["id", "title", "status", "defendants", "defendant_count",
-                                  "charges", "latest_sentence", "sentence_date"],
+    columns = ["id", "title", "status", "defendants", "defendant_count",
+               "defendant_count_qualifier", "charges", "latest_sentence", "sentence_date"]
+    if fmt is Format.table:  # the count as the report says it ("at least 6", "dozens")
+        columns[4:6] = ["defendants_counted"]
+    render_rows(rows, fmt.value, columns,
                 title=f"{len(rows)} cases", empty="No case matches.", raw=raw)
 
 
@@ -196,12 +199,7 @@ def events(
             "org_id": org_id}
         rows = page.rows(list_events(session, **asked, limit=page.fetch))
         left_out = events_left_out(session, **asked)
-    if fmt is Format.table:
-        columns = ["date", "date_text", "kind", "title", "who", "id"]
-        if include_uncertain or include_undated:
-            columns.insert(0, "why")
-    else:
-        columns = EVENT_COLUMNS
+    columns = _event_columns(rows, fmt, include_uncertain or include_undated)
     render_rows(rows, fmt.value, columns, title=f"{len(rows)} events",
                 empty="No event matches.", raw=raw)
     for note in _left_out_notes(left_out):
@@ -230,9 +228,21 @@ def _window(month: str | None, year: int | None, start: str | None, end: str | N
     return event_window(month=month, year=year, start=from_day, end=to_day)
 
 
+def _event_columns(rows: list[dict[str, Any]], fmt: Format, uncertain: bool) -> list[str]:
+    """A listing's columns: every field for scripts; for a table, what reads (the counts
+    only if an event has one, why only if uncertain events were asked for)."""
+    if fmt is not Format.table:
+        return EVENT_COLUMNS
+    columns = ["date", "date_text", "kind", "title", "who", "counted", "id"]
+    if not any(row["counted"] for row in rows):
+        columns.remove("counted")
+    return ["why", *columns] if uncertain else columns
+
+
 EVENT_COLUMNS = ["date", "date_text", "date_start", "date_end", "date_precision", "earliest",
                  "earliest_basis", "earliest_from", "latest", "latest_basis", "latest_from",
-                 "month", "bounds", "kind", "title", "who", "case", "id", "uncertain", "why"]
+                 "month", "bounds", "kind", "title", "who", "counted", "case", "id", "uncertain",
+                 "why"]
 
 
 def _left_out_notes(left_out: dict[str, int]) -> list[str]:
