@@ -3,6 +3,8 @@ naming the valid ones, not an empty answer; a reversed date range likewise."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from incidentdb import vocabulary as v
@@ -53,3 +55,24 @@ def test_version_and_short_help(run):
         short = run("sqlite://", *command, "-h")
         assert short.exit_code == 0
         assert short.stdout == run("sqlite://", *command, "--help").stdout != ""
+
+
+def test_exact_offence_and_characterisation_filters(loaded_db, run):
+    """--charge matches words; --offence is the category exactly, --characterisation the
+    report's word exactly (issue 14, item 2)."""
+    def ids(*args: str) -> list[str]:
+        result = run(loaded_db.url, *args, "--format", "json")
+        assert result.exit_code == 0, result.output
+        return [row["id"] for row in json.loads(result.stdout)]
+
+    assert ids("people", "--offence", "hooliganism") == ["said-mamedzade-bakuvi",
+                                                         "tofig-yagublu"]
+    assert ids("people", "--offence", "terrorism") == []  # not financing-terrorism
+    assert "niyameddin-ahmedov" in ids("people", "--charge", "terrorism")
+    assert ids("cases", "--characterisation", "dubious") == ["ahmedov-case"]
+    assert ids("cases", "--offence", "Hooliganism", "--characterisation", "bogus") == [
+        "bakuvi-case", "yagublu-case"]
+    wrong = run(loaded_db.url, "people", "--offence", "hooligan")
+    assert (wrong.exit_code, wrong.stderr) == (
+        1, "Error: no offence 'hooligan'; did you mean hooliganism?\n")
+    assert run(loaded_db.url, "cases", "--characterisation", "bogos").exit_code == 2

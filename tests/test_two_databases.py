@@ -106,6 +106,10 @@ def _calls(both: Both) -> list[tuple[str, ...]]:
     calls += [("cases", "--person", p) for p in defendants]
     calls += [("cases", "--charge", c) for c in (*offences, "covid")]
     calls += [("cases", "--status", s) for s in statuses]
+    for offence in offences:
+        calls += [("people", "--offence", offence), ("cases", "--offence", offence)]
+    for word in both.column("SELECT characterisation FROM charges"):
+        calls += [("people", "--characterisation", word), ("cases", "--characterisation", word)]
     for month in months:
         calls += [("events", "--month", month), ("events", "--month", month,
                                                  "--include-uncertain")]

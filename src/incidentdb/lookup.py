@@ -17,7 +17,14 @@ from sqlalchemy import and_, distinct, or_, select
 from sqlalchemy.orm import Session
 
 from incidentdb.errors import IncidentdbError
-from incidentdb.models import InstrumentName, Organization, OrganizationName, Person, PersonName
+from incidentdb.models import (
+    InstrumentName,
+    Offence,
+    Organization,
+    OrganizationName,
+    Person,
+    PersonName,
+)
 from incidentdb.names import fold
 
 
@@ -151,3 +158,14 @@ def find_instrument(session: Session, text: str) -> Found:
         raise LookupFailed(f"no instrument matches {text!r}{hint}")
     raise LookupFailed(f"{text!r} matches {len(exact)} instruments; be more precise",
                        sorted((iid, names.get(iid, iid)) for iid in exact))
+
+
+def find_offence(session: Session, text: str) -> str:
+    """An offence category's id, exactly (any case); LookupFailed with the closest ids."""
+    ids = list(session.scalars(select(Offence.id).order_by(Offence.id)))
+    wanted = text.strip().lower()
+    if wanted in ids:
+        return wanted
+    close = difflib.get_close_matches(wanted, ids, n=3)
+    hint = f"; did you mean {', '.join(close)}?" if close else "; incidentdb charges lists them"
+    raise LookupFailed(f"no offence {text!r}{hint}")

@@ -138,10 +138,27 @@ def _people_charged(session: Session, text: str, limit: int | None) -> Any:
 PLAN_SWITCH = 4000  # about sqrt(100 rows x 100,000 people): see _people_charged
 
 
+def exact_charges(offence: str | None, characterisation: str | None) -> Any:
+    """The ids of the charges of exactly this offence category and/or characterisation
+    (None when neither is asked for)."""
+    if not offence and not characterisation:
+        return None
+    query = select(Charge.id)
+    if offence:
+        query = query.where(Charge.offence_id == offence)
+    if characterisation:
+        query = query.where(Charge.characterisation == characterisation)
+    return query
+
+
 def list_people(session: Session, *, charge: str | None = None, org_id: str | None = None,
-                kind: str | None = None, limit: int | None = None) -> list[Row]:
+                kind: str | None = None, offence: str | None = None,
+                characterisation: str | None = None, limit: int | None = None) -> list[Row]:
     query: Select = (select(Person.id, Person.name, Person.description)
                      .order_by(Person.name, Person.id))
+    exact = exact_charges(offence, characterisation)
+    if exact is not None:
+        query = query.where(Person.id.in_(select(Charge.person_id).where(Charge.id.in_(exact))))
     if charge:
         query = query.where(_people_charged(session, charge, limit))
     if org_id:
@@ -201,8 +218,12 @@ def events_of_person(person_id: str, case_ids: Any = None) -> Any:
 
 
 def list_cases(session: Session, *, person_id: str | None = None, charge: str | None = None,
-               status: str | None = None, limit: int | None = None) -> list[Row]:
+               status: str | None = None, offence: str | None = None,
+               characterisation: str | None = None, limit: int | None = None) -> list[Row]:
     query: Select = select(Case).order_by(Case.id)
+    exact = exact_charges(offence, characterisation)
+    if exact is not None:
+        query = query.where(Case.id.in_(select(Charge.case_id).where(Charge.id.in_(exact))))
     if person_id:
         query = query.where(Case.id.in_(cases_of_person(person_id)))
     if charge:

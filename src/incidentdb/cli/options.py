@@ -17,6 +17,7 @@ from typing import Annotated, Any
 
 import typer
 
+from incidentdb import vocabulary as v
 from incidentdb.cli.app import clip, err
 
 
@@ -127,6 +128,16 @@ def controlled(what: str, values: Sequence[str]) -> Callable[[str], str]:
 def kind_option(help_text: str, values: Sequence[str]) -> object:
     return typer.Option("--kind", parser=controlled("--kind", values), metavar="KIND",
                         help=f"{help_text}: one of {', '.join(values)}.")
+
+
+OffenceOption = Annotated[str | None, typer.Option(
+    "--offence", parser=bounded_text("--offence"), metavar="ID",
+    help="Charged with exactly this offence category, by its id (incidentdb charges lists "
+    "them): hooliganism finds no 'financing-terrorism'.")]
+CharacterisationOption = Annotated[str | None, typer.Option(
+    "--characterisation", parser=controlled("--characterisation", v.CHARACTERISATIONS),
+    metavar="WORD", help="Charged with charges the report calls this: one of "
+    f"{', '.join(v.CHARACTERISATIONS)}.")]
 
 
 @dataclass(frozen=True)

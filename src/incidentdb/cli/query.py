@@ -15,11 +15,13 @@ from incidentdb.cli.options import (
     MAX_LIMIT,
     TEXT_BOUNDS,
     TEXT_MAX_CHARACTERS,
+    CharacterisationOption,
     ChargeOption,
     Format,
     FormatOption,
     InstrumentOption,
     LimitOption,
+    OffenceOption,
     OrgOption,
     Page,
     PersonOption,
@@ -86,20 +88,23 @@ def people(ctx: typer.Context, charge: ChargeOption = None, org: OrgOption = Non
            kind: Annotated[str | None, kind_option(
                "An occupation or a role in an organization",
                sorted({*v.OCCUPATIONS, *v.MEMBERSHIP_ROLES}))] = None,
+           offence: OffenceOption = None, characterisation: CharacterisationOption = None,
            limit: LimitOption = None, fmt: FormatOption = Format.table,
            raw: RawOption = False) -> None:
     """People, filtered by charge, organization or occupation.
 
     Example: incidentdb people --charge hooliganism
     """
-    from incidentdb.lookup import find_organization
+    from incidentdb.lookup import find_offence, find_organization
     from incidentdb.output import render_rows
     from incidentdb.queries import list_people
 
     with reading(ctx) as session:
         org_id = find_organization(session, org).id if org else None
+        offence_id = find_offence(session, offence) if offence else None
         page = Page.of(limit, fmt)
         rows = page.rows(list_people(session, charge=charge, org_id=org_id, kind=kind,
+                                  offence=offence_id, characterisation=characterisation,
                                   limit=page.fetch))
     render_rows(rows, fmt.value, ["name", "occupations", "organizations", "charges", "id"],
                 title=f"{len(rows)} people", empty="No person matches.", raw=raw)
@@ -110,20 +115,23 @@ def cases(ctx: typer.Context, person: PersonOption = None, charge: ChargeOption 
           status: Annotated[str | None, typer.Option(
               "--status", parser=controlled("--status", v.CASE_STATUSES), metavar="STATUS",
               help=f"One of: {', '.join(v.CASE_STATUSES)}.")] = None,
+          offence: OffenceOption = None, characterisation: CharacterisationOption = None,
           limit: LimitOption = None, fmt: FormatOption = Format.table,
           raw: RawOption = False) -> None:
     """Prosecutions with their defendants, charges and latest sentence.
 
     Example: incidentdb cases --charge covid
     """
-    from incidentdb.lookup import find_person
+    from incidentdb.lookup import find_offence, find_person
     from incidentdb.output import render_rows
     from incidentdb.queries import list_cases
 
     with reading(ctx) as session:
         person_id = find_person(session, person).id if person else None
+        offence_id = find_offence(session, offence) if offence else None
         page = Page.of(limit, fmt)
         rows = page.rows(list_cases(session, person_id=person_id, charge=charge, status=status,
+                                 offence=offence_id, characterisation=characterisation,
                                  limit=page.fetch))
     columns = ["id", "title", "status", "defendants", "defendant_count",
                "defendant_count_qualifier", "charges", "latest_sentence", "sentence_date"]
