@@ -118,17 +118,25 @@ def find_organization(session: Session, text: str) -> Found:
             OrganizationName.organization_id, OrganizationName.name, OrganizationName.folded)):
         keys.setdefault(org_id, set()).add(folded)  # the report's other names for it
         spelled.setdefault(folded, name)
-    exact = [oid for oid, ks in keys.items() if key in ks]
+    return _pick(text, key, keys, names, spelled, "organization")
+
+
+def _pick(text: str, key: str, keys: dict[str, set[str]], names: dict[str, str],
+          spelled: dict[str, str], what: str) -> Found:
+    """The one record (of `what`, an organization or an instrument) one of whose folded
+    names is `key`, else the one with a name holding it; LookupFailed with the closest
+    names (`spelled`: folded -> as written) when none does, or the ones that match."""
+    exact = [rid for rid, ks in keys.items() if key in ks]
     if not exact:
-        exact = [oid for oid, ks in keys.items() if any(key in k for k in ks)]
+        exact = [rid for rid, ks in keys.items() if any(key in k for k in ks)]
     if len(exact) == 1:
-        return Found(exact[0], names[exact[0]])
+        return Found(exact[0], names.get(exact[0], exact[0]))
     if not exact:
         close = difflib.get_close_matches(key, list(spelled), n=3)
         hint = f"; did you mean {', '.join(spelled[c] for c in close)}?" if close else ""
-        raise LookupFailed(f"no organization matches {text!r}{hint}")
-    raise LookupFailed(f"{text!r} matches {len(exact)} organizations; be more precise",
-                       sorted((oid, names[oid]) for oid in exact))
+        raise LookupFailed(f"no {what} matches {text!r}{hint}")
+    raise LookupFailed(f"{text!r} matches {len(exact)} {what}s; be more precise",
+                       sorted((rid, names.get(rid, rid)) for rid in exact))
 
 
 def find_instrument(session: Session, text: str) -> Found:
@@ -147,17 +155,7 @@ def find_instrument(session: Session, text: str) -> Found:
         spelled.setdefault(folded, name)
         if kind == "name":
             names[instrument_id] = name
-    exact = [iid for iid, ks in keys.items() if key in ks]
-    if not exact:
-        exact = [iid for iid, ks in keys.items() if any(key in k for k in ks)]
-    if len(exact) == 1:
-        return Found(exact[0], names.get(exact[0], exact[0]))
-    if not exact:
-        close = difflib.get_close_matches(key, list(spelled), n=3)
-        hint = f"; did you mean {', '.join(spelled[c] for c in close)}?" if close else ""
-        raise LookupFailed(f"no instrument matches {text!r}{hint}")
-    raise LookupFailed(f"{text!r} matches {len(exact)} instruments; be more precise",
-                       sorted((iid, names.get(iid, iid)) for iid in exact))
+    return _pick(text, key, keys, names, spelled, "instrument")
 
 
 def find_offence(session: Session, text: str) -> str:
