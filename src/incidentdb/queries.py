@@ -321,8 +321,21 @@ def date_fields(record: Any) -> Row:
     }
 
 
+def unbounded(earliest: date | None, latest: date | None, latest_from: str | None) -> str:
+    """"undated" (no bound but the source's publication), "open-ended" (one bound
+    unknown or only the publication), or "" (bounded at both ends). `undated()` is the
+    same test in SQL."""
+    by_source = (latest_from or "").startswith("source:")
+    if earliest is None and (latest is None or by_source):
+        return "undated"
+    if earliest is None or latest is None or by_source:
+        return "open-ended"
+    return ""
+
+
 def undated(table: Any) -> Any:
-    """A condition: the record has no bound but its source's publication date."""
+    """A condition: the record has no bound but its source's publication date (as
+    `unbounded` says "undated")."""
     c = table.c
     # coalesce: NOT of a NULL comparison would be NULL, and drop the stated ones too
     return and_(c.earliest.is_(None),
@@ -360,10 +373,9 @@ class Window:
         if (self.start is None or (low and low >= self.start)) and (
                 self.end is None or (high and high <= self.end)):
             return ""
-        if low is None and (high is None or (record.latest_from or "").startswith("source:")):
-            return "undated"
-        if low is None or high is None or (record.latest_from or "").startswith("source:"):
-            return "open-ended"
+        part = unbounded(low, high, record.latest_from)
+        if part:
+            return part
         if "derived" in (record.earliest_basis, record.latest_basis):
             return "derived bounds"
         return "vaguer than the window"
@@ -499,16 +511,12 @@ def timeline(session: Session, year: int | None = None) -> tuple[list[Row], dict
     per_month: Counter[str] = Counter()
     parts: Counter[str] = Counter(dict.fromkeys(TIMELINE_PARTS, 0))
     for low, high, high_from in session.execute(query):
-        by_source = (high_from or "").startswith("source:")
         month = single_month(low, high)
-        if low is None and (high is None or by_source):
-            parts["undated"] += 1
-        elif low is None or high is None or by_source:
-            parts["open-ended"] += 1
-        elif month:
-            per_month[month] += 1
+        part = unbounded(low, high, high_from) or ("" if month else "vaguer than a month")
+        if part:
+            parts[part] += 1
         else:
-            parts["vaguer than a month"] += 1
+            per_month[month] += 1
     months = sorted(per_month)
     if year:
         months = [f"{year:04d}-{m:02d}" for m in range(1, 13)]
