@@ -36,6 +36,7 @@ from sqlalchemy import Table, and_, bindparam, case, func, literal, null, or_, s
 
 from incidentdb.models import Sentence, Source, chronology_of, dated
 from incidentdb.models.chronology import REPORTED
+from incidentdb.sections import singular
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
@@ -68,12 +69,21 @@ def order_by(table: Any) -> list[Any]:
 # --- a record's own bounds ----------------------------------------------------------------
 
 
+def _published(table: Table) -> Any:
+    """The publication date of each record's source, as a correlated subquery."""
+    return select(Source.published).where(Source.id == table.c.source_id).scalar_subquery()
+
+
+def _table_of(kind: str) -> str:
+    """The dated table whose records a kind names ("event" -> "events")."""
+    return next(d.name for d in dated() if d.singular == kind)
+
+
 def _own_bounds(conn: Connection, table: Table) -> None:
     """Every record's bounds from its stated date and its source's publication alone,
     written where they differ from what is stored (one statement per table)."""
     c = table.c
-    published = (select(Source.published).where(Source.id == c.source_id)
-                 .scalar_subquery())
+    published = _published(table)
     end_stated = and_(c.date_end.is_not(None),
                       or_(published.is_(None), c.date_end <= published))
     values: dict[str, Any] = {
@@ -149,23 +159,18 @@ def _kinds(conn: Connection, ids: set[str]) -> dict[str, list[str]]:
 def _resolve(target: str, kinds: dict[str, list[str]]) -> tuple[str | None, str | None]:
     """(table, None) for the record a target names; (None, why) when it names none or
     several."""
-    singular = {d.singular: d.name for d in dated()}
     kind, _, record_id = target.rpartition(":")
     tables = kinds.get(record_id, [])
     if kind:
-        if singular[kind] in tables:
-            return singular[kind], None
+        if _table_of(kind) in tables:
+            return _table_of(kind), None
         return None, f"{kind} {record_id!r} does not exist"
     if len(tables) == 1:
         return tables[0], None
     if not tables:
         return None, f"no event, charge, sentence or membership has the id {record_id!r}"
-    named = " or ".join(f"{_singular(t)}:{record_id}" for t in sorted(tables))
+    named = " or ".join(f"{singular(t)}:{record_id}" for t in sorted(tables))
     return None, f"{record_id!r} names records of several kinds: write {named}"
-
-
-def _singular(table: str) -> str:
-    return next(d.singular for d in dated() if d.name == table)
 
 
 def _graph(conn: Connection) -> _Graph:
@@ -336,7 +341,7 @@ def _why(graph: _Graph, node: _Node, bound: str) -> str:
     kind, _, record_id = origin.partition(":")
     if kind == "source":
         return f"source {record_id!r} was published then"
-    table = next(d.name for d in dated() if d.singular == kind)
+    table = _table_of(kind)
     other = graph.nodes.get(f"{table}:{record_id}")
     return f"from {kind} {record_id!r}, dated {other.shown if other else '?'}"
 
@@ -367,8 +372,7 @@ def _published_before(conn: Connection) -> list[Issue]:
     issues = []
     for declared in dated():
         t = declared.table
-        published = (select(Source.published).where(Source.id == t.c.source_id)
-                     .scalar_subquery())
+        published = _published(t)
         for record_id, shown, day in conn.execute(
                 select(t.c.id, t.c.date_edtf, published)
                 .where(t.c.date_start > published).order_by(t.c.id)):
