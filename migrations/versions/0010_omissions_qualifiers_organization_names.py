@@ -44,14 +44,7 @@ def upgrade() -> None:
         sa.Column("id", sa.String(200), nullable=False),
         sa.Column("reason", sa.Text(), nullable=False,
                   comment="Why the passage (the excerpt) is not captured as a record"),
-        sa.Column("excerpt", sa.Text(), nullable=False),
-        sa.Column("excerpt_start", sa.Integer(), nullable=False),
-        sa.Column("excerpt_end", sa.Integer(), nullable=False),
-        sa.Column("source_id", sa.String(200), nullable=False),
-        sa.Column("inferred", sa.Text(), nullable=True, comment=INFERRED),
-        sa.ForeignKeyConstraint(["source_id"], ["sources.id"],
-                                name=op.f("fk_omissions_source_id_sources"),
-                                initially="IMMEDIATE", deferrable=True),
+        *_evidence(), _source_key("omissions"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_omissions")),
     )
     op.create_index(op.f("ix_omissions_source_id"), "omissions", ["source_id"], unique=False)
@@ -68,11 +61,7 @@ def upgrade() -> None:
         sa.Column("other_person_id", sa.String(200), nullable=True),
         sa.Column("other_description", sa.Text(), nullable=True, comment=(
             "The other person as the report describes them, when it does not name them")),
-        sa.Column("excerpt", sa.Text(), nullable=False),
-        sa.Column("excerpt_start", sa.Integer(), nullable=False),
-        sa.Column("excerpt_end", sa.Integer(), nullable=False),
-        sa.Column("inferred", sa.Text(), nullable=True, comment=INFERRED),
-        sa.Column("source_id", sa.String(200), nullable=False),
+        *_evidence(),
         sa.CheckConstraint("(other_person_id IS NULL) <> (other_description IS NULL)",
                            name=op.f("ck_person_relations_one_other")),
         sa.ForeignKeyConstraint(["other_person_id"], ["people.id"],
@@ -81,9 +70,7 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["person_id"], ["people.id"],
                                 name=op.f("fk_person_relations_person_id_people"),
                                 ondelete="CASCADE", initially="IMMEDIATE", deferrable=True),
-        sa.ForeignKeyConstraint(["source_id"], ["sources.id"],
-                                name=op.f("fk_person_relations_source_id_sources"),
-                                initially="IMMEDIATE", deferrable=True),
+        _source_key("person_relations"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_person_relations")),
     )
     for column in ("other_person_id", "person_id", "source_id"):
