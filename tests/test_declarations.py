@@ -109,7 +109,7 @@ def test_search_limit_zero_shows_every_result_and_a_cut_is_said(loaded_db, run):
     assert len(found) > 20  # the default page would have cut it
     default = run(loaded_db.url, "search", "the", "--format", "json")
     assert json.loads(default.stdout) == found[:20]
-    assert default.stderr == "Showing the first 20 rows; --limit 0 shows all.\n"
+    assert default.stderr == f"Showing 20 of {len(found)} results; --limit 0 shows all.\n"
     two = run(loaded_db.url, "search", "the", "--limit", "2", "--format", "csv")
     assert len(two.stdout.splitlines()) == 3  # the header and two results
-    assert two.stderr == "Showing the first 2 rows; --limit 0 shows all.\n"
+    assert two.stderr == f"Showing 2 of {len(found)} results; --limit 0 shows all.\n"

@@ -170,11 +170,11 @@ def test_cases_by_charge_csv_is_the_readme_example(loaded_db, run):
     result = run(loaded_db.url, "cases", "--charge", "covid", "--format", "csv")
     assert result.stdout.splitlines() == [
         "id,title,status,defendants,defendant_count,defendant_count_qualifier,charges,"
-        "latest_sentence,sentence_date",
+        "other_charges,latest_sentence,sentence_date",
         "imanli-case,Prosecution of Mahammad Imanli,pardoned,Mahammad Imanli,,,"
-        "Spreading Covid-19,imprisonment 1 year,2020-12",
+        "Spreading Covid-19,,imprisonment 1 year,2020-12",
         "mehdi-ibrahimov-case,Prosecution of Mehdi Ibrahimov,sentenced,Mehdi Ibrahimov,,,"
-        "Spreading Covid-19,suspended 1 year 3 months,2021-02",
+        "Spreading Covid-19,,suspended 1 year 3 months,2021-02",
     ]
 
 
@@ -463,6 +463,9 @@ def test_limit_shows_the_first_rows_and_says_so(loaded_db, run):
     assert len(everything) > 3
     result = run(loaded_db.url, "events", "--year", "2021", "--limit", "3", "--format", "json")
     assert [r["id"] for r in json.loads(result.stdout)] == [r["id"] for r in everything[:3]]
-    assert "Showing the first 3 rows" in result.stderr
+    assert result.stderr.splitlines()[0] == (
+        f"Showing 3 of {len(everything)} events; --limit 0 shows all.")
+    table = run(loaded_db.url, "events", "--year", "2021", "--limit", "3")
+    assert table.stdout.splitlines()[0].strip() == f"3 of {len(everything)} events"
     unlimited = run(loaded_db.url, "people", "--limit", "0", "--format", "json")
     assert len(json.loads(unlimited.stdout)) == 26 and unlimited.stderr == ""

@@ -86,7 +86,7 @@ OFFENCE_LINE = ('{"table": "offences", "source": "examplestan-2021", "id": "offe
                 '"name": "Hooliganism", "excerpt": "hooliganism"}\n')
 
 
-def test_progress_is_told_every_5000_records_in_bytes_read(engine, base_copy) -> None:
+def test_progress_is_told_every_5000_records_in_bytes_read_then_each_phase(engine, base_copy) -> None:
     """The bar counts bytes: every YAML file is read before the first JSON Lines record,
     and a JSON Lines file read to its end counts whole."""
     (base_copy / "bulk-1.jsonl").write_text("".join(OFFENCE_LINE % n for n in range(3000)),
@@ -100,7 +100,13 @@ def test_progress_is_told_every_5000_records_in_bytes_read(engine, base_copy) ->
                         progress=lambda *step: told.append(step))
     assert report.records == BASE_RECORDS + 5000
     # record 5000 is bulk-2's line 1988: the 12 YAML records and bulk-1's 3000 come first
-    assert told == [("load", yaml_bytes + (3000 + 1988) * width, yaml_bytes + 5000 * width)]
+    total = yaml_bytes + 5000 * width
+    assert told == [("reading", yaml_bytes + (3000 + 1988) * width, total, "5,000 records"),
+                    ("reading", total, total, f"{BASE_RECORDS + 5000:,} records"),
+                    # then the phases that cannot be measured, each named (a dry run
+                    # does not update the statistics: no "indexing")
+                    ("checking", 0, 0, "ids and references"),
+                    ("dating", 0, 0, "bounds from dates and relations")]
     assert validate_paths([base_copy]).records == BASE_RECORDS + 5000  # and no progress: fine
 
 

@@ -622,14 +622,15 @@ def test_people_come_in_name_order_with_their_details(ruritania: Session) -> Non
     assert by_id["anna-berg"] == {
         "id": "anna-berg", "name": "Anna Berg", "occupations": ["blogger", "journalist"],
         "organizations": ["UP"], "charges": ["Insulting the monarch", "Petty theft"],
-        "description": "A columnist on the courts."}
+        "other_charges": [], "description": "A columnist on the courts."}
     # no description: an empty text, not None
     assert by_id["lawyer-dahl"] == {
         "id": "lawyer-dahl", "name": "Carl Dahl", "occupations": ["lawyer"],
-        "organizations": [], "charges": ["Evasion of taxes"], "description": ""}
+        "organizations": [], "charges": ["Evasion of taxes"], "other_charges": [],
+        "description": ""}
     assert by_id["elder-eva-falk"] == {
         "id": "elder-eva-falk", "name": "Eva Falk", "occupations": [], "organizations": [],
-        "charges": [], "description": "A baker, aunt of the activist."}
+        "charges": [], "other_charges": [], "description": "A baker, aunt of the activist."}
     # two charges of one offence: the offence once
     assert by_id["eva-falk"]["charges"] == ["Evasion of taxes"]
     # organizations in name order, by short name where there is one
@@ -747,7 +748,7 @@ def test_cases_in_id_order_with_defendants_charges_and_latest_sentence(
         "id": "berg-case", "title": "Prosecution of Anna Berg", "status": "sentenced",
         "defendants": ["Anna Berg"], "defendant_count": None,
         "defendant_count_qualifier": None,
-        "charges": ["Insulting the monarch", "Petty theft"],
+        "charges": ["Insulting the monarch", "Petty theft"], "other_charges": [],
         "latest_sentence": "house-arrest 1 year 6 months", "sentence_date": ""}
     # defendants in name order (their ids and the file give the other order); the offence
     # once; the newest date wins, undated last
@@ -757,14 +758,14 @@ def test_cases_in_id_order_with_defendants_charges_and_latest_sentence(
         "id": "dahl-falk-case", "title": "Trial of Carl Dahl and Eva Falk", "status": "trial",
         "defendants": ["Carl Dahl", "Eva Falk"], "defendant_count": 5,
         "defendant_count_qualifier": "at-least", "charges": ["Evasion of taxes"],
-        "latest_sentence": "suspended 1 year", "sentence_date": "2020-07"}
+        "other_charges": [], "latest_sentence": "suspended 1 year", "sentence_date": "2020-07"}
     # two sentences of one month: the smaller id
     assert by_id["group-case"].pop("inferred") == {}
     by_id["group-case"].pop("defendants_counted")
     assert by_id["group-case"] == {
         "id": "group-case", "title": "Case of the harbour workers", "status": "pardoned",
         "defendants": [], "defendant_count": 7, "defendant_count_qualifier": "exact",
-        "charges": ["Unlawful assembly"],
+        "charges": ["Unlawful assembly"], "other_charges": [],
         "latest_sentence": "imprisonment 1 to 2 years", "sentence_date": "2020-08"}
     assert (by_id["holm-case"]["latest_sentence"], by_id["holm-case"]["sentence_date"]) == (
         "life-imprisonment life", "")

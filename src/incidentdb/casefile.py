@@ -87,8 +87,9 @@ def _relations(session: Session, person_id: str) -> list[Row]:
 
 
 def _cases(session: Session, person_id: str, case_ids: list[str]) -> list[Row]:
-    """The person's cases, earliest first, each with the charges that name them (or no
-    one) and their sentences, changes after what they changed."""
+    """The person's cases, earliest first, each with the person's own charges and
+    sentences (changes after what they changed), and apart from them those of the case's
+    unnamed defendants (`group_charges`, `group_sentences`), which are not the person's."""
     cases = {c.id: c for c in session.scalars(select(Case).where(Case.id.in_(case_ids)))}
     charges = session.execute(
         select(Charge, Offence.name).join(Offence, Charge.offence_id == Offence.id)
@@ -97,27 +98,40 @@ def _cases(session: Session, person_id: str, case_ids: list[str]) -> list[Row]:
         .order_by(*order_by(Charge.__table__))).all()
     # a sentence that replaces another comes after it (incidentdb.chronology)
     sentences = list(session.scalars(
-        select(Sentence).where(Sentence.case_id.in_(case_ids), Sentence.person_id == person_id)
+        select(Sentence).where(Sentence.case_id.in_(case_ids),
+                               or_(Sentence.person_id == person_id,
+                                   Sentence.person_id.is_(None)))
         .order_by(*order_by(Sentence.__table__))))
     court_ids = {s.court_id for s in sentences if s.court_id}
     courts = {org_id: name for org_id, name in session.execute(
         select(Organization.id, Organization.name).where(Organization.id.in_(court_ids)))}
-    return [{
-        "id": case.id, "title": case.title, "status": case.status,
-        "inferred": inferred_of(case),
-        "charges": [{
+
+    def charge_rows(case_id: str, own: bool) -> list[Row]:
+        return [{
             "id": ch.id, "offence": offence, "wording": ch.wording,
             "characterisation": ch.characterisation or "", "outcome": ch.outcome or "",
-            "named": ch.person_id is not None, **date_fields(ch), "inferred": inferred_of(ch),
-        } for ch, offence in charges if ch.case_id == case.id],
-        "sentences": [{
+            **date_fields(ch), "inferred": inferred_of(ch),
+        } for ch, offence in charges if ch.case_id == case_id and (ch.person_id is not None) == own]
+
+    def sentence_rows(case_id: str, own: bool) -> list[Row]:
+        return [{
             "id": s.id, "kind": s.kind,
             "term": term_label(s.kind, s.term_min_months, s.term_max_months),
             "term_min_months": s.term_min_months, "term_max_months": s.term_max_months,
             "court": courts.get(s.court_id, "") if s.court_id else "",
             "replaces": s.replaces_id or "", "change": s.change or "",
             "status": s.status or "", **date_fields(s), "inferred": inferred_of(s),
-        } for s in sentences if s.case_id == case.id],
+            **({} if own else {"group": s.group_description or "",
+                               "group_count": s.group_count}),
+        } for s in sentences if s.case_id == case_id and (s.person_id is not None) == own]
+
+    return [{
+        "id": case.id, "title": case.title, "status": case.status,
+        "inferred": inferred_of(case),
+        "charges": charge_rows(case.id, own=True),
+        "sentences": sentence_rows(case.id, own=True),
+        "group_charges": charge_rows(case.id, own=False),
+        "group_sentences": sentence_rows(case.id, own=False),
     } for case in (cases[case_id] for case_id in sorted(
         cases, key=lambda c: _first_date(c, charges, sentences)))]
 

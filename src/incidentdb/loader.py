@@ -135,9 +135,18 @@ class _Reading:
             for table, row, line in add(record) or ():
                 sink(table, row, number, line)
             if self.progress and self.records % 5000 == 0:
-                self.progress("load", self._done_bytes + record.offset, self._total_bytes)
+                self.progress("reading", self._done_bytes + record.offset, self._total_bytes,
+                              f"{self.records:,} records")
+        if self.progress and self.records >= 5000:  # the bar's end: every record read
+            self.progress("reading", self._total_bytes, self._total_bytes,
+                          f"{self.records:,} records")
         if not self.files and not validator.problems:
             validator.problems.append(Problem("(no path)", None, "no data files found"))
+
+    def phase(self, stage: str, note: str) -> None:
+        """Tell the progress bar that a phase whose work cannot be measured begins."""
+        if self.progress:
+            self.progress(stage, 0, 0, note)
 
     def _note_text(self, record: RawRecord) -> None:
         name = record.data.get("text")
@@ -223,12 +232,14 @@ def load_paths(engine: Engine, paths: list[Path] | None = None, *, dry_run: bool
                 number, line, message, declaration(table).reported_as, rid))
             reading.run(writer.add)
             writer.flush()
+            reading.phase("checking", "ids and references")
             _check_whole_load(reading, writer, prune)
             problems = reading.validator.problems
             if problems:
                 raise LoadError(_sorted(problems), reading.unread())
             kept, removed = writer.remove_unseen(prune)
             _check_shared_ids(reading, writer)
+            reading.phase("dating", "bounds from dates and relations")
             _check_chronology(reading, writer)
             if problems:
                 raise LoadError(_sorted(problems), reading.unread())
@@ -236,6 +247,7 @@ def load_paths(engine: Engine, paths: list[Path] | None = None, *, dry_run: bool
             if dry_run:
                 transaction.rollback()
             else:
+                reading.phase("indexing", "statistics, then commit")
                 writer.refresh_statistics()
                 try:
                     transaction.commit()

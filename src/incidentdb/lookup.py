@@ -36,9 +36,15 @@ class LookupFailed(IncidentdbError):
         self.candidates = candidates or []
 
     def lines(self) -> list[str]:
-        """The error, then each candidate: its name and, to copy, its id."""
-        return [*super().lines(), *(f"  {name}  ({record_id})"
-                                    for record_id, name in self.candidates)]
+        """The error, then the candidates, each with its name and, to copy, its id: the
+        first CANDIDATES_SHOWN of them, and how many more there are."""
+        shown = [f"  {name}  ({record_id})"
+                 for record_id, name in self.candidates[:CANDIDATES_SHOWN]]
+        more = len(self.candidates) - CANDIDATES_SHOWN
+        return [*super().lines(), *shown, *([f"  …and {more:,} more"] if more > 0 else [])]
+
+
+CANDIDATES_SHOWN = 10  # an ambiguous name lists this many of the records it matches
 
 
 @dataclass(frozen=True)

@@ -13,30 +13,39 @@ PROGRESS_MIN_ITEMS = 20_000
 
 @contextmanager
 def progress_reporter() -> Iterator[Any]:
-    """A callback (stage, done, total) that draws a progress bar on stderr for large inputs.
+    """A callback (stage, done, total[, note]) that draws progress on stderr for large work.
 
     Small inputs finish before a bar is worth drawing, so the bar appears only once a
-    stage reports more than PROGRESS_MIN_ITEMS items.
+    stage reports more than PROGRESS_MIN_ITEMS items (bytes or rows); from then on each
+    stage has its line, named, with its note ("120,000 records read"), and a stage that
+    cannot be measured (total 0: checking, dating, indexing) a pulsing bar, so that the
+    end of a large load never looks stalled.
     """
     from rich.console import Console
-    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
     console = Console(stderr=True)
-    bar = Progress(TextColumn("{task.description:10}"), BarColumn(), TextColumn(
-        "{task.completed}/{task.total}"), TimeRemainingColumn(), console=console, transient=True)
+    bar = Progress(TextColumn("{task.description:10}"), BarColumn(),
+                   TextColumn("{task.fields[note]}"), TimeElapsedColumn(), console=console,
+                   transient=True)
     tasks: dict[str, Any] = {}
     started = False
 
-    def report(stage: str, done: int, total: int) -> None:
+    def report(stage: str, done: int, total: int, note: str = "") -> None:
         nonlocal started
-        if total < PROGRESS_MIN_ITEMS or not console.is_terminal:
+        if not console.is_terminal or (not started and total < PROGRESS_MIN_ITEMS):
             return
         if not started:
             bar.start()
             started = True
+        for other in tasks.values():  # a new stage ends the ones before it
+            if tasks.get(stage) != other and not bar.tasks[other].finished:
+                bar.update(other, total=bar.tasks[other].total or 1,
+                           completed=bar.tasks[other].total or 1)
         if stage not in tasks:
-            tasks[stage] = bar.add_task(stage, total=total)
-        bar.update(tasks[stage], completed=done, total=total)
+            tasks[stage] = bar.add_task(stage, total=total or None, note=note)
+        bar.update(tasks[stage], completed=done, total=total or None,
+                   note=note or f"{done:,}/{total:,}")
 
     try:
         yield report
@@ -229,17 +238,29 @@ def render_case_file(data: dict[str, Any], fmt: str, raw: bool = False) -> None:
         if data.get(key):
             out.print(rich_table(data[key], columns, title))
     for case in data.get("cases", []):
-        out.print(f"\n[bold]Case[/bold] {_escape(case['title'])} ({_escape(case['id'])}), "
-                  f"status: {_escape(_marked(case, 'status', case['status']))}")
-        if case["charges"]:
-            out.print(rich_table(case["charges"], [
-                "date", "offence", "wording", "characterisation", "outcome", "id"]))
-        if case["sentences"]:
-            out.print(rich_table(case["sentences"], [
-                "date", "kind", "term", "change", "replaces", "status", "id"]))
+        _render_case(out, case)
     for key, columns, title in CASE_FILE_TABLES[3:]:
         if data.get(key):
             out.print(rich_table(data[key], columns, title))
+
+
+def _render_case(out: Any, case: dict[str, Any]) -> None:
+    """One case of a person's case file: the person's own charges and sentences, then,
+    labelled apart, those of the case's unnamed defendants."""
+    out.print(f"\n[bold]Case[/bold] {_escape(case['title'])} ({_escape(case['id'])}), "
+              f"status: {_escape(_marked(case, 'status', case['status']))}")
+    charge_columns = ["date", "offence", "wording", "characterisation", "outcome", "id"]
+    for key, columns, title in (
+        ("charges", charge_columns, "Charges"),
+        ("sentences", ["date", "kind", "term", "change", "replaces", "status", "id"],
+         "Sentences"),
+        ("group_charges", charge_columns,
+         "Charges of the case's unnamed defendants (not this person's)"),
+        ("group_sentences", ["date", "group", "group_count", "kind", "term", "status", "id"],
+         "Sentences of groups in the case (not this person's)"),
+    ):
+        if case.get(key):
+            out.print(rich_table(case[key], columns, title))
 
 
 # The tables of a case file around its cases: (key, columns, title); the first three
@@ -273,16 +294,15 @@ def case_file_facts(data: dict[str, Any]) -> list[dict[str, Any]]:
                       "kind": r["relation"], "text": r["other"], "detail": r["person"],
                       "evidence": r["evidence"]})
     for case in data.get("cases", []):
-        for c in case["charges"]:
-            facts.append({"section": "charge", "id": c["id"], "date": c["date"],
-                          "bounds": c["bounds"],
-                          "kind": c["offence"], "text": c["wording"],
-                          "detail": case["id"], "evidence": c["id"]})
-        for s in case["sentences"]:
-            facts.append({"section": "sentence", "id": s["id"], "date": s["date"],
-                          "bounds": s["bounds"],
-                          "kind": s["kind"], "text": s["term"], "detail": case["id"],
-                          "evidence": s["id"]})
+        for group, prefix in ((False, ""), (True, "group-")):
+            for c in case["group_charges" if group else "charges"]:
+                facts.append({"section": f"{prefix}charge", "id": c["id"], "date": c["date"],
+                              "bounds": c["bounds"], "kind": c["offence"], "text": c["wording"],
+                              "detail": case["id"], "evidence": c["id"]})
+            for s in case["group_sentences" if group else "sentences"]:
+                facts.append({"section": f"{prefix}sentence", "id": s["id"], "date": s["date"],
+                              "bounds": s["bounds"], "kind": s["kind"], "text": s["term"],
+                              "detail": case["id"], "evidence": s["id"]})
     for e in data.get("timeline", []) + data.get("events", []):
         facts.append({"section": "event", "id": e["id"], "date": e["date"],
                       "bounds": e["bounds"], "kind": e["kind"],

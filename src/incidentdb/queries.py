@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, and_, func, not_, or_, select
+from sqlalchemy import Select, and_, func, not_, or_, select, true
 from sqlalchemy.orm import Session
 
 from incidentdb.chronology import DAWN, DOOM, order_by
@@ -138,38 +138,59 @@ def _people_charged(session: Session, text: str, limit: int | None) -> Any:
 PLAN_SWITCH = 4000  # about sqrt(100 rows x 100,000 people): see _people_charged
 
 
-def exact_charges(offence: str | None, characterisation: str | None) -> Any:
-    """The ids of the charges of exactly this offence category and/or characterisation
-    (None when neither is asked for)."""
-    if not offence and not characterisation:
-        return None
-    query = select(Charge.id)
-    if offence:
-        query = query.where(Charge.offence_id == offence)
-    if characterisation:
-        query = query.where(Charge.characterisation == characterisation)
-    return query
+@dataclass(frozen=True)
+class ChargeFilter:
+    """Which charges a listing asks for: their text (`charge_matches`), offence category
+    (exact) and characterisation (exact); a charge must match every one given."""
+
+    text: str | None = None
+    offence: str | None = None
+    characterisation: str | None = None
+
+    def __bool__(self) -> bool:
+        return bool(self.text or self.offence or self.characterisation)
+
+    @property
+    def exact(self) -> bool:
+        return bool(self.offence or self.characterisation)
+
+    def condition(self, session: Session) -> Any:
+        """A condition on Charge: every filter given (true when none is)."""
+        out = []
+        if self.text:
+            out.append(Charge.id.in_(charge_matches(session, self.text).ids))
+        if self.offence:
+            out.append(Charge.offence_id == self.offence)
+        if self.characterisation:
+            out.append(Charge.characterisation == self.characterisation)
+        return and_(true(), *out)
+
+
+def offences_of(session: Session, key: Any, ids: list[str], matched: Any = None,
+                ) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    """Per record (key: Charge.person_id or Charge.case_id), the offences of its charges
+    that match (`matched`, a condition on Charge; None: all match) and of the others."""
+    query = (select(key, Offence.name, matched if matched is not None else true())
+             .join(Offence, Charge.offence_id == Offence.id)
+             .where(key.in_(ids)).order_by(Offence.name))
+    found: dict[str, list[str]] = defaultdict(list)
+    others: dict[str, list[str]] = defaultdict(list)
+    for record_id, offence, hit in session.execute(query):
+        into = found if hit else others
+        if offence not in into[record_id]:
+            into[record_id].append(offence)
+    return found, others
 
 
 def list_people(session: Session, *, charge: str | None = None, org_id: str | None = None,
                 kind: str | None = None, offence: str | None = None,
                 characterisation: str | None = None, limit: int | None = None) -> list[Row]:
-    query: Select = (select(Person.id, Person.name, Person.description)
-                     .order_by(Person.name, Person.id))
-    exact = exact_charges(offence, characterisation)
-    if exact is not None:
-        query = query.where(Person.id.in_(select(Charge.person_id).where(Charge.id.in_(exact))))
-    if charge:
-        query = query.where(_people_charged(session, charge, limit))
-    if org_id:
-        query = query.where(Person.id.in_(
-            select(Membership.person_id).where(Membership.organization_id == org_id)))
-    if kind:
-        query = query.where(or_(
-            Person.id.in_(select(PersonOccupation.person_id)
-                          .where(PersonOccupation.occupation == kind.lower())),
-            Person.id.in_(select(Membership.person_id).where(Membership.role == kind.lower()))))
-    people = session.execute(query.limit(limit)).all()
+    """People in name order, filtered by charge text, organization, occupation or role,
+    offence category or characterisation (all that are given)."""
+    query = people_query(session, charge=charge, org_id=org_id, kind=kind, offence=offence,
+                         characterisation=characterisation, limit=limit)
+    people = session.execute(query.order_by(Person.name, Person.id).limit(limit)).all()
+    asked = ChargeFilter(charge, offence, characterisation)
     ids = [p.id for p in people]
     occupations = _grouped(session, select(PersonOccupation.person_id,
                                            PersonOccupation.occupation)
@@ -179,12 +200,44 @@ def list_people(session: Session, *, charge: str | None = None, org_id: str | No
                                     func.coalesce(Organization.short_name, Organization.name))
                     .join(Organization, Membership.organization_id == Organization.id)
                     .where(Membership.person_id.in_(ids)).order_by(Organization.name))
-    offences = _grouped(session, select(Charge.person_id, Offence.name)
-                        .join(Offence, Charge.offence_id == Offence.id)
-                        .where(Charge.person_id.in_(ids)).order_by(Offence.name))
+    matched, others = offences_of(session, Charge.person_id, ids,
+                                  asked.condition(session) if asked else None)
     return [{"id": p.id, "name": p.name, "occupations": occupations.get(p.id, []),
-             "organizations": orgs.get(p.id, []), "charges": offences.get(p.id, []),
+             "organizations": orgs.get(p.id, []), "charges": matched.get(p.id, []),
+             "other_charges": others.get(p.id, []),
              "description": p.description or ""} for p in people]
+
+
+def people_query(session: Session, *, charge: str | None = None, org_id: str | None = None,
+                 kind: str | None = None, offence: str | None = None,
+                 characterisation: str | None = None, limit: int | None = None) -> Select:
+    """The people of `list_people`, unordered (`limit` chooses the plan of a charge text)."""
+    query: Select = select(Person.id, Person.name, Person.description)
+    asked = ChargeFilter(charge, offence, characterisation)
+    if asked.exact:  # one charge must match all: the text's plan alone cannot say so
+        query = query.where(Person.id.in_(
+            select(Charge.person_id).where(asked.condition(session))))
+    elif charge:
+        query = query.where(_people_charged(session, charge, limit))
+    if org_id:
+        query = query.where(Person.id.in_(
+            select(Membership.person_id).where(Membership.organization_id == org_id)))
+    if kind:
+        query = query.where(or_(
+            Person.id.in_(select(PersonOccupation.person_id)
+                          .where(PersonOccupation.occupation == kind.lower())),
+            Person.id.in_(select(Membership.person_id).where(Membership.role == kind.lower()))))
+    return query
+
+
+COUNT_CAP = 100_000  # a caption counts the rows a listing left out up to this many
+
+
+def count_up_to(session: Session, query: Select, cap: int = COUNT_CAP) -> int:
+    """How many rows the query returns, counted up to cap + 1 (more than cap: cap + 1),
+    so that a caption's count costs at most cap index entries however large the table."""
+    return session.execute(select(func.count()).select_from(
+        query.order_by(None).limit(cap + 1).subquery())).scalar_one()
 
 
 def _grouped(session: Session, query: Select) -> dict[str, list[str]]:
@@ -220,42 +273,53 @@ def events_of_person(person_id: str, case_ids: Any = None) -> Any:
 def list_cases(session: Session, *, person_id: str | None = None, charge: str | None = None,
                status: str | None = None, offence: str | None = None,
                characterisation: str | None = None, limit: int | None = None) -> list[Row]:
-    query: Select = select(Case).order_by(Case.id)
-    exact = exact_charges(offence, characterisation)
-    if exact is not None:
-        query = query.where(Case.id.in_(select(Charge.case_id).where(Charge.id.in_(exact))))
-    if person_id:
-        query = query.where(Case.id.in_(cases_of_person(person_id)))
-    if charge:
-        query = query.where(Case.id.in_(select(Charge.case_id).where(
-            Charge.id.in_(charge_matches(session, charge).ids))))
-    if status:
-        query = query.where(Case.status == status.lower())
-    cases = list(session.scalars(query.limit(limit)))
+    """Cases in id order, with defendants, offences and latest sentence, filtered by
+    defendant, charge text, status, offence category or characterisation."""
+    query = cases_query(session, person_id=person_id, charge=charge, status=status,
+                        offence=offence, characterisation=characterisation)
+    cases = list(session.scalars(query.order_by(Case.id).limit(limit)))
     ids = [c.id for c in cases]
     defendants = _grouped(session, select(CaseDefendant.case_id, Person.name)
                           .join(Person, CaseDefendant.person_id == Person.id)
                           .where(CaseDefendant.case_id.in_(ids)).order_by(Person.name))
-    offences = _grouped(session, select(Charge.case_id, Offence.name)
-                        .join(Offence, Charge.offence_id == Offence.id)
-                        .where(Charge.case_id.in_(ids)).order_by(Offence.name))
+    asked = ChargeFilter(charge, offence, characterisation)
+    offences = offences_of(session, Charge.case_id, ids,
+                           asked.condition(session) if asked else None)
     latest = _latest_sentences(session, ids)
-    rows = []
-    for case in cases:
-        sentence = latest.get(case.id)
-        count = case.defendant_count
-        rows.append({
-            "id": case.id, "title": case.title, "status": case.status,
-            "inferred": inferred_of(case),
-            "defendants": defendants.get(case.id, []),
-            "defendant_count": count,
-            "defendant_count_qualifier": case.defendant_count_qualifier,
-            "defendants_counted": count_label(count, case.defendant_count_qualifier),
-            "charges": offences.get(case.id, []),
-            "latest_sentence": _sentence_label(sentence) if sentence else "",
-            "sentence_date": sentence.date_edtf or "" if sentence else "",
-        })
-    return rows
+    return [_case_row(case, defendants, offences, latest.get(case.id)) for case in cases]
+
+
+def cases_query(session: Session, *, person_id: str | None = None, charge: str | None = None,
+                status: str | None = None, offence: str | None = None,
+                characterisation: str | None = None) -> Select:
+    """The cases of `list_cases`, unordered."""
+    query: Select = select(Case)
+    asked = ChargeFilter(charge, offence, characterisation)
+    if asked:
+        query = query.where(Case.id.in_(select(Charge.case_id).where(asked.condition(session))))
+    if person_id:
+        query = query.where(Case.id.in_(cases_of_person(person_id)))
+    if status:
+        query = query.where(Case.status == status.lower())
+    return query
+
+
+def _case_row(case: Case, defendants: dict[str, list[str]],
+              offences: tuple[dict[str, list[str]], dict[str, list[str]]],
+              sentence: Sentence | None) -> Row:
+    count = case.defendant_count
+    return {
+        "id": case.id, "title": case.title, "status": case.status,
+        "inferred": inferred_of(case),
+        "defendants": defendants.get(case.id, []),
+        "defendant_count": count,
+        "defendant_count_qualifier": case.defendant_count_qualifier,
+        "defendants_counted": count_label(count, case.defendant_count_qualifier),
+        "charges": offences[0].get(case.id, []),
+        "other_charges": offences[1].get(case.id, []),
+        "latest_sentence": _sentence_label(sentence) if sentence else "",
+        "sentence_date": sentence.date_edtf or "" if sentence else "",
+    }
 
 
 def _latest_sentences(session: Session, case_ids: list[str]) -> dict[str, Sentence]:
@@ -285,6 +349,33 @@ def offence_summary(session: Session) -> list[Row]:
              .group_by(Offence.id, Offence.name)
              .order_by(func.count(func.distinct(Charge.case_id)).desc(), Offence.id))
     return [dict(row._mapping) for row in session.execute(query)]
+
+
+def charges_query(session: Session, asked: ChargeFilter, person_id: str | None = None,
+                  ) -> Select:
+    """The charges of `list_charges`, unordered."""
+    query: Select = select(Charge).where(asked.condition(session))
+    if person_id:
+        query = query.where(Charge.person_id == person_id)
+    return query
+
+
+def list_charges(session: Session, asked: ChargeFilter, person_id: str | None = None,
+                 limit: int | None = None) -> list[Row]:
+    """Charges one by one, in date order: who (a person, or the case's unnamed
+    defendants), the offence, the report's wording and characterisation, the outcome."""
+    charges = list(session.scalars(charges_query(session, asked, person_id)
+                                   .order_by(*order_by(Charge.__table__)).limit(limit)))
+    names = dict(session.execute(select(Person.id, Person.name).where(
+        Person.id.in_({c.person_id for c in charges if c.person_id}))).all())
+    offences = dict(session.execute(select(Offence.id, Offence.name).where(
+        Offence.id.in_({c.offence_id for c in charges}))).all())
+    return [{**date_fields(c), "id": c.id, "case": c.case_id,
+             "who": names[c.person_id] if c.person_id else "(the case's unnamed defendants)",
+             "person_id": c.person_id or "", "offence_id": c.offence_id,
+             "offence": offences[c.offence_id], "wording": c.wording,
+             "characterisation": c.characterisation or "", "outcome": c.outcome or "",
+             "inferred": inferred_of(c)} for c in charges]
 
 
 # --- events ------------------------------------------------------------------------------------
@@ -415,17 +506,10 @@ def list_events(session: Session, *, start: date | None = None, end: date | None
     only overlap it, and with include_undated those without any bound but their
     source's publication; each such row says why (`why`)."""
     window = Window(start, end)
-    table = Event.__table__
-    query: Select = select(Event).where(
-        *EventFilter(kind, person_id, org_id, instrument_id).conditions())
-    if window:
-        wanted = [window.inside(table)]
-        if include_uncertain:
-            wanted.append(and_(window.overlaps(table), not_(undated(table))))
-        if include_undated:
-            wanted.append(and_(window.overlaps(table), undated(table)))
-        query = query.where(or_(*wanted))
-    events = list(session.scalars(query.order_by(*order_by(table)).limit(limit)))
+    query = events_query(start=start, end=end, include_uncertain=include_uncertain,
+                         include_undated=include_undated, kind=kind, person_id=person_id,
+                         org_id=org_id, instrument_id=instrument_id)
+    events = list(session.scalars(query.order_by(*order_by(Event.__table__)).limit(limit)))
     who = participant_names(session, [e.id for e in events])
     counts = event_counts(session, [e.id for e in events])
     rows = []
@@ -438,6 +522,25 @@ def list_events(session: Session, *, start: date | None = None, end: date | None
                      "counts": counts.get(event.id, []),
                      "counted": "; ".join(c["text"] for c in counts.get(event.id, []))})
     return rows
+
+
+def events_query(*, start: date | None = None, end: date | None = None,
+                 include_uncertain: bool = False, include_undated: bool = False,
+                 kind: str | None = None, person_id: str | None = None,
+                 org_id: str | None = None, instrument_id: str | None = None) -> Select:
+    """The events of `list_events`, unordered."""
+    window = Window(start, end)
+    table = Event.__table__
+    query: Select = select(Event).where(
+        *EventFilter(kind, person_id, org_id, instrument_id).conditions())
+    if window:
+        wanted = [window.inside(table)]
+        if include_uncertain:
+            wanted.append(and_(window.overlaps(table), not_(undated(table))))
+        if include_undated:
+            wanted.append(and_(window.overlaps(table), undated(table)))
+        query = query.where(or_(*wanted))
+    return query
 
 
 def events_left_out(session: Session, *, start: date | None = None, end: date | None = None,

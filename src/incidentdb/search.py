@@ -90,6 +90,22 @@ def search(session: Session, user_text: str, limit: int | None = 20) -> list[Hit
     return _search_sqlite(session, words, limit)
 
 
+def count_matches(session: Session, user_text: str, cap: int) -> int:
+    """How many records `search` finds for the text, counted up to cap + 1."""
+    words = literal_words(user_text)
+    if not words:
+        return 0
+    if session.get_bind().dialect.name == "postgresql":
+        query = text("SELECT count(*) FROM (SELECT 1 FROM search_entries WHERE "
+                     "to_tsvector('simple', title || ' ' || body) @@ to_tsquery('simple', :q) "
+                     "LIMIT :cap) AS found").bindparams(q=_tsquery(words), cap=cap + 1)
+    else:
+        query = text("SELECT count(*) FROM (SELECT rowid FROM search_fts "
+                      "WHERE search_fts MATCH :q LIMIT :cap)").bindparams(
+                          q=_fts5_match(words), cap=cap + 1)
+    return int(session.execute(query).scalar_one())
+
+
 def _search_sqlite(session: Session, words: list[str], limit: int | None) -> list[Hit]:
     rows = session.execute(text(
         "SELECT e.kind, e.record_id, e.title, "

@@ -1,7 +1,9 @@
 """Shapes the layers pass to each other, defined once.
 
 `Row` is an answer's row: a plain dict, ready for a table, CSV or JSON. `Progress`
-is the callback long work (a load, an export) reports to: (stage, done, total).
+is the callback long work (a load, an export) reports to: (stage, done, total), and
+optionally a note ("120,000 records"); a stage whose work cannot be measured reports
+done = total = 0.
 """
 
 from __future__ import annotations
@@ -10,4 +12,4 @@ from collections.abc import Callable
 from typing import Any
 
 Row = dict[str, Any]
-Progress = Callable[[str, int, int], None]
+Progress = Callable[..., None]  # (stage, done, total[, note])

@@ -68,6 +68,13 @@ class App(TyperGroup):
     now, not as a traceback at interpreter shutdown. Anything else is a bug: it goes on.
     """
 
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        """The arguments, with the app's own options moved before the command wherever the
+        user put them: `incidentdb person X --db FILE` is `incidentdb --db FILE person X`."""
+        if ctx.parent is None:
+            args = hoist_options(args, self.params)
+        return super().parse_args(ctx, args)
+
     def invoke(self, ctx: Any) -> Any:  # ctx: the parser's Context, which typer.Context is
         try:
             result = super().invoke(ctx)
@@ -86,6 +93,40 @@ class App(TyperGroup):
                 err(f"Error: database: {_first_line(exc)}")
                 raise typer.Exit(1) from None
             raise
+
+
+def hoist_options(args: list[str], params: list[Any]) -> list[str]:
+    """`args` with the options of `params` (the app's: --db, --read-only, ...) that come
+    after the command moved in front of it, values and all.
+
+    Options before the command stay where they are; nothing after `--` moves. A
+    command's own option of the same name would be shadowed, so no command has one
+    (tests/test_cli_conventions.py checks).
+    """
+    takes_value = {name: not getattr(param, "is_flag", False)
+                   for param in params for name in param.opts if name.startswith("--")}
+    front: list[str] = []
+    rest: list[str] = []
+    position = 0
+    while position < len(args) and args[position].startswith("-") and args[position] != "--":
+        name = args[position].split("=", 1)[0]
+        step = 2 if takes_value.get(name) and "=" not in args[position] else 1
+        front += args[position:position + step]
+        position += step
+    while position < len(args):
+        arg = args[position]
+        if arg == "--":
+            rest += args[position:]
+            break
+        name = arg.split("=", 1)[0]
+        if name in takes_value:
+            step = 2 if takes_value[name] and "=" not in arg else 1
+            front += args[position:position + step]
+            position += step
+            continue
+        rest.append(arg)
+        position += 1
+    return front + rest
 
 
 def _is_database_error(exc: Exception) -> bool:
@@ -154,7 +195,7 @@ app = typer.Typer(
     help="A database of human-rights incidents: people, cases, charges, sentences, events.\n\n"
     "Example: incidentdb person \"Tofig Yagublu\"",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,  # plain help: rendering it with Rich would double start-up time
     context_settings={"help_option_names": ["-h", "--help"]},

@@ -125,30 +125,46 @@ def controlled(what: str, values: Sequence[str]) -> Callable[[str], str]:
     return parse
 
 
-def kind_option(help_text: str, values: Sequence[str]) -> object:
-    return typer.Option("--kind", parser=controlled("--kind", values), metavar="KIND",
+def controlled_option(name: str, values: Sequence[str], help_text: str,
+                      metavar: str = "VALUE") -> Any:
+    """An option taking a value of a controlled list: checked by `controlled`, its values
+    offered by shell completion, and listed in its help."""
+    def complete(incomplete: str) -> list[str]:
+        return [value for value in values if value.startswith(incomplete.lower())]
+
+    return typer.Option(name, parser=controlled(name, values), metavar=metavar,
+                        autocompletion=complete,
                         help=f"{help_text}: one of {', '.join(values)}.")
+
+
+def kind_option(help_text: str, values: Sequence[str]) -> Any:
+    return controlled_option("--kind", values, help_text, "KIND")
 
 
 OffenceOption = Annotated[str | None, typer.Option(
     "--offence", parser=bounded_text("--offence"), metavar="ID",
     help="Charged with exactly this offence category, by its id (incidentdb charges lists "
     "them): hooliganism finds no 'financing-terrorism'.")]
-CharacterisationOption = Annotated[str | None, typer.Option(
-    "--characterisation", parser=controlled("--characterisation", v.CHARACTERISATIONS),
-    metavar="WORD", help="Charged with charges the report calls this: one of "
-    f"{', '.join(v.CHARACTERISATIONS)}.")]
+CharacterisationOption = Annotated[str | None, controlled_option(
+    "--characterisation", v.CHARACTERISATIONS, "Charged with charges the report calls this",
+    "WORD")]
 
 
-@dataclass(frozen=True)
+ONE = {"people": "person", "cases": "case", "charges": "charge", "events": "event",
+       "sentences": "sentence", "results": "result", "organizations": "organization"}
+
+
+@dataclass
 class Page:
-    """How many rows a listing shows (None: all), and the note when it left some out.
+    """How many rows a listing shows (None: all), and what it says when it left some out.
 
     A listing fetches one row more than it shows (`fetch`), to know whether there are
-    more without counting them all.
+    more without counting them all; only then does it count them (`count`, up to
+    `queries.COUNT_CAP`), for the caption: "100 of 4,463 events".
     """
 
     size: int | None
+    total: int | None = None  # the rows there were, when some were left out
 
     @classmethod
     def of(cls, limit: int | None, fmt: Format, table: int = DEFAULT_TABLE_ROWS,
@@ -163,9 +179,22 @@ class Page:
     def fetch(self) -> int | None:
         return self.size + 1 if self.size else None
 
-    def rows(self, rows: list[Any]) -> list[Any]:
-        """The rows to show; a note on stderr when there were more."""
-        if self.size is not None and len(rows) > self.size:
-            err(f"Showing the first {self.size} rows; --limit 0 shows all.")
-            return rows[: self.size]
-        return rows
+    def rows(self, rows: list[Any], count: Callable[[], int] | None = None,
+             noun: str = "rows") -> list[Any]:
+        """The rows to show; when there were more, a note on stderr saying how many
+        (`count()`, counted only then) and how to see them all."""
+        if self.size is None or len(rows) <= self.size:
+            return rows
+        self.total = count() if count else None
+        err(f"Showing {self.caption(self.size, noun) if count else f'the first {self.size} rows'}"
+            "; --limit 0 shows all.")
+        return rows[: self.size]
+
+    def caption(self, shown: int, noun: str) -> str:
+        """"26 people", or "100 of 4,463 people" when rows were left out."""
+        from incidentdb.queries import COUNT_CAP
+
+        if self.total is None:
+            return f"1 {ONE.get(noun, noun)}" if shown == 1 else f"{shown:,} {noun}"
+        of = f"more than {COUNT_CAP:,}" if self.total > COUNT_CAP else f"{self.total:,}"
+        return f"{shown:,} of {of} {noun}"

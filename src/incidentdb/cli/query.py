@@ -28,7 +28,7 @@ from incidentdb.cli.options import (
     RawOption,
     YearOption,
     bounded_text,
-    controlled,
+    controlled_option,
     kind_option,
     whole_number,
 )
@@ -97,24 +97,33 @@ def people(ctx: typer.Context, charge: ChargeOption = None, org: OrgOption = Non
     """
     from incidentdb.lookup import find_offence, find_organization
     from incidentdb.output import render_rows
-    from incidentdb.queries import list_people
+    from incidentdb.queries import count_up_to, list_people, people_query
 
     with reading(ctx) as session:
         org_id = find_organization(session, org).id if org else None
         offence_id = find_offence(session, offence) if offence else None
         page = Page.of(limit, fmt)
-        rows = page.rows(list_people(session, charge=charge, org_id=org_id, kind=kind,
-                                  offence=offence_id, characterisation=characterisation,
-                                  limit=page.fetch))
-    render_rows(rows, fmt.value, ["name", "occupations", "organizations", "charges", "id"],
-                title=f"{len(rows)} people", empty="No person matches.", raw=raw)
+        asked: dict[str, Any] = {"charge": charge, "org_id": org_id, "kind": kind,
+                                 "offence": offence_id, "characterisation": characterisation}
+        rows = page.rows(list_people(session, **asked, limit=page.fetch), lambda: count_up_to(
+            session, people_query(session, **asked)), "people")
+    columns = ["name", "occupations", "organizations", "charges", "other_charges", "id"]
+    render_rows(rows, fmt.value, _charge_columns(columns, fmt, charge, offence, characterisation),
+                title=page.caption(len(rows), "people"), empty="No person matches.", raw=raw)
+
+
+def _charge_columns(columns: list[str], fmt: Format, *asked: str | None) -> list[str]:
+    """A listing's columns: `charges` holds the charges that match the filters and
+    `other_charges` the rest; a table without a charge filter has no other charges."""
+    if fmt is Format.table and not any(asked):
+        return [c for c in columns if c != "other_charges"]
+    return columns
 
 
 @app.command("cases")
 def cases(ctx: typer.Context, person: PersonOption = None, charge: ChargeOption = None,
-          status: Annotated[str | None, typer.Option(
-              "--status", parser=controlled("--status", v.CASE_STATUSES), metavar="STATUS",
-              help=f"One of: {', '.join(v.CASE_STATUSES)}.")] = None,
+          status: Annotated[str | None, controlled_option(
+              "--status", v.CASE_STATUSES, "The case's status", "STATUS")] = None,
           offence: OffenceOption = None, characterisation: CharacterisationOption = None,
           limit: LimitOption = None, fmt: FormatOption = Format.table,
           raw: RawOption = False) -> None:
@@ -124,36 +133,77 @@ def cases(ctx: typer.Context, person: PersonOption = None, charge: ChargeOption 
     """
     from incidentdb.lookup import find_offence, find_person
     from incidentdb.output import render_rows
-    from incidentdb.queries import list_cases
+    from incidentdb.queries import cases_query, count_up_to, list_cases
 
     with reading(ctx) as session:
         person_id = find_person(session, person).id if person else None
         offence_id = find_offence(session, offence) if offence else None
         page = Page.of(limit, fmt)
-        rows = page.rows(list_cases(session, person_id=person_id, charge=charge, status=status,
-                                 offence=offence_id, characterisation=characterisation,
-                                 limit=page.fetch))
+        asked: dict[str, Any] = {"person_id": person_id, "charge": charge, "status": status,
+                                 "offence": offence_id, "characterisation": characterisation}
+        rows = page.rows(list_cases(session, **asked, limit=page.fetch), lambda: count_up_to(
+            session, cases_query(session, **asked)), "cases")
     columns = ["id", "title", "status", "defendants", "defendant_count",
-               "defendant_count_qualifier", "charges", "latest_sentence", "sentence_date"]
+               "defendant_count_qualifier", "charges", "other_charges", "latest_sentence",
+               "sentence_date"]
     if fmt is Format.table:  # the count as the report says it ("at least 6", "dozens")
         columns[4:6] = ["defendants_counted"]
-    render_rows(rows, fmt.value, columns,
-                title=f"{len(rows)} cases", empty="No case matches.", raw=raw)
+    render_rows(rows, fmt.value, _charge_columns(columns, fmt, charge, offence, characterisation),
+                title=page.caption(len(rows), "cases"), empty="No case matches.", raw=raw)
 
 
 @app.command("charges")
-def charges(ctx: typer.Context, fmt: FormatOption = Format.table, raw: RawOption = False) -> None:
-    """Offence categories, with the number of cases and of named people charged.
+def charges(ctx: typer.Context, charge: ChargeOption = None, offence: OffenceOption = None,
+            characterisation: CharacterisationOption = None, person: PersonOption = None,
+            limit: LimitOption = None, fmt: FormatOption = Format.table,
+            raw: RawOption = False) -> None:
+    """Offence categories with their numbers of cases, people and charges; or, given a
+    filter, the matching charges one by one.
 
-    Example: incidentdb charges --format csv
+    With --charge, --offence, --characterisation or --person, each matching charge is a
+    row: who (a person, or a case's unnamed defendants), case, offence, the report's
+    wording and characterisation, outcome, date. A charge must match every filter given.
+
+    Example: incidentdb charges
+
+    Example: incidentdb charges --offence hooliganism --characterisation bogus
     """
+    from incidentdb.lookup import find_offence, find_person
     from incidentdb.output import render_rows
-    from incidentdb.queries import offence_summary
+    from incidentdb.queries import (
+        ChargeFilter,
+        charges_query,
+        count_up_to,
+        list_charges,
+        offence_summary,
+    )
 
     with reading(ctx) as session:
-        rows = offence_summary(session)
-    render_rows(rows, fmt.value, ["id", "name", "cases", "people", "charges"],
-                title="Charges by offence", raw=raw)
+        if not (charge or offence or characterisation or person):
+            summary = offence_summary(session)
+        else:
+            asked = ChargeFilter(charge, find_offence(session, offence) if offence else None,
+                                 characterisation)
+            person_id = find_person(session, person).id if person else None
+            page = Page.of(limit, fmt)
+            rows = page.rows(list_charges(session, asked, person_id, page.fetch), lambda: (
+                count_up_to(session, charges_query(session, asked, person_id))), "charges")
+    if not (charge or offence or characterisation or person):
+        render_rows(summary, fmt.value, ["id", "name", "cases", "people", "charges"],
+                    title="Charges by offence", raw=raw)
+        return
+    columns = ["date", "who", "offence", "wording", "characterisation", "outcome", "case",
+               "id"]
+    if fmt is not Format.table:
+        columns = [*CHARGE_DATE_COLUMNS, "who", "person_id", "offence_id", "offence",
+                   "wording", "characterisation", "outcome", "case", "id"]
+    render_rows(rows, fmt.value, columns, title=page.caption(len(rows), "charges"),
+                empty="No charge matches.", raw=raw)
+
+
+CHARGE_DATE_COLUMNS = ["date", "date_text", "date_start", "date_end", "date_precision",
+                       "earliest", "earliest_basis", "earliest_from", "latest",
+                       "latest_basis", "latest_from", "month", "bounds"]
 
 
 @app.command("events")
@@ -193,7 +243,7 @@ def events(
     """
     from incidentdb.lookup import find_instrument, find_organization, find_person
     from incidentdb.output import render_rows
-    from incidentdb.queries import events_left_out, list_events
+    from incidentdb.queries import count_up_to, events_left_out, events_query, list_events
 
     window = _window(month, year, start, end)
     with reading(ctx) as session:
@@ -205,10 +255,11 @@ def events(
             "start": window[0], "end": window[1], "include_uncertain": include_uncertain,
             "include_undated": include_undated, "kind": kind, "person_id": person_id,
             "org_id": org_id}
-        rows = page.rows(list_events(session, **asked, limit=page.fetch))
+        rows = page.rows(list_events(session, **asked, limit=page.fetch),
+                         lambda: count_up_to(session, events_query(**asked)), "events")
         left_out = events_left_out(session, **asked)
     columns = _event_columns(rows, fmt, include_uncertain or include_undated)
-    render_rows(rows, fmt.value, columns, title=f"{len(rows)} events",
+    render_rows(rows, fmt.value, columns, title=page.caption(len(rows), "events"),
                 empty="No event matches.", raw=raw)
     for note in _left_out_notes(left_out):
         err(note)
@@ -352,15 +403,19 @@ def search(ctx: typer.Context,
     from dataclasses import asdict
 
     from incidentdb.output import render_rows
+    from incidentdb.queries import COUNT_CAP
+    from incidentdb.search import count_matches
     from incidentdb.search import search as search_query
 
     page = Page.of(limit, fmt, table=SEARCH_RESULTS, machine=SEARCH_RESULTS)
     with reading(ctx) as session:
-        hits = page.rows([asdict(h) for h in search_query(session, text, page.fetch)])
+        hits = page.rows([asdict(h) for h in search_query(session, text, page.fetch)],
+                         lambda: count_matches(session, text, COUNT_CAP), "results")
     for hit in hits:
         hit["rank"] = round(hit["rank"], 4)
     render_rows(hits, fmt.value, ["kind", "record_id", "title", "passage", "rank"],
-                title=f"{len(hits)} results for {text!r}", empty="No match.", raw=raw)
+                title=f"{page.caption(len(hits), 'results')} for {text!r}", empty="No match.",
+                raw=raw)
 
 
 @app.command("stats")
