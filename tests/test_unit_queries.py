@@ -779,7 +779,7 @@ def test_cases_in_id_order_with_defendants_charges_and_latest_sentence(
     assert by_id["quiet-case"] == {
         "id": "quiet-case", "title": "Inquiry into the harbour fire", "status": "investigation",
         "defendants": ["Eva Falk"], "defendant_count": None, "defendant_count_qualifier": None,
-        "charges": [], "latest_sentence": "", "sentence_date": ""}
+        "charges": [], "other_charges": [], "latest_sentence": "", "sentence_date": ""}
 
 
 def test_cases_of_a_person_as_defendant_charged_or_sentenced(ruritania: Session) -> None:
