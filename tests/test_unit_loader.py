@@ -86,7 +86,7 @@ OFFENCE_LINE = ('{"table": "offences", "source": "examplestan-2021", "id": "offe
                 '"name": "Hooliganism", "excerpt": "hooliganism"}\n')
 
 
-def test_progress_is_told_every_5000_records_in_bytes_read_then_each_phase(engine, base_copy) -> None:
+def test_progress_is_told_every_5000_records_in_bytes_then_each_phase(engine, base_copy) -> None:
     """The bar counts bytes: every YAML file is read before the first JSON Lines record,
     and a JSON Lines file read to its end counts whole."""
     (base_copy / "bulk-1.jsonl").write_text("".join(OFFENCE_LINE % n for n in range(3000)),

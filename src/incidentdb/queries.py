@@ -156,7 +156,7 @@ class ChargeFilter:
 
     def condition(self, session: Session) -> Any:
         """A condition on Charge: every filter given (true when none is)."""
-        out = []
+        out: list[Any] = []
         if self.text:
             out.append(Charge.id.in_(charge_matches(session, self.text).ids))
         if self.offence:
@@ -366,10 +366,11 @@ def list_charges(session: Session, asked: ChargeFilter, person_id: str | None = 
     defendants), the offence, the report's wording and characterisation, the outcome."""
     charges = list(session.scalars(charges_query(session, asked, person_id)
                                    .order_by(*order_by(Charge.__table__)).limit(limit)))
-    names = dict(session.execute(select(Person.id, Person.name).where(
-        Person.id.in_({c.person_id for c in charges if c.person_id}))).all())
-    offences = dict(session.execute(select(Offence.id, Offence.name).where(
-        Offence.id.in_({c.offence_id for c in charges}))).all())
+    names: dict[str, str] = {pid: name for pid, name in session.execute(
+        select(Person.id, Person.name).where(
+            Person.id.in_({c.person_id for c in charges if c.person_id})))}
+    offences: dict[str, str] = {oid: name for oid, name in session.execute(
+        select(Offence.id, Offence.name).where(Offence.id.in_({c.offence_id for c in charges})))}
     return [{**date_fields(c), "id": c.id, "case": c.case_id,
              "who": names[c.person_id] if c.person_id else "(the case's unnamed defendants)",
              "person_id": c.person_id or "", "offence_id": c.offence_id,
