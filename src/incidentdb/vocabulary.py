@@ -140,7 +140,7 @@ CASE_STATUSES = _listed(
 )
 
 CHARACTERISATIONS = _listed(
-    "characterisations", "what the report calls a charge, in its own word",
+    "characterisations", "the report's own word for a charge",
     ("bogus", "the report calls the charge bogus"),
     ("spurious", "the report calls the charge spurious"),
     ("dubious", "the report calls the charge dubious"),
