@@ -458,6 +458,47 @@ def test_every_command_has_help_with_an_example():
         assert "Example: incidentdb" in result.stdout, f"{' '.join(path)} has no example"
 
 
+WRITES = {("db", "downgrade"), ("db", "upgrade"), ("export",)}  # given a scratch database
+
+
+def test_every_example_of_every_help_runs(loaded_db, run, tmp_path, monkeypatch):
+    """Each `Example:` line of each command's help, run as written on the bundled data
+    (from a folder where `data/` is the bundled data): exit 0 and some output. Examples
+    that write get a database of their own; one that names its database keeps it."""
+    import re
+    import shlex
+
+    from typer.testing import CliRunner
+
+    from .conftest import DATA, Database
+
+    runner = CliRunner()
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "data").symlink_to(DATA)
+    ran = 0
+    for path in _commands(app):
+        helped = runner.invoke(app, [*path, "--help"]).stdout
+        for example in re.findall(r"Example: incidentdb (.+)", helped):
+            args = shlex.split(example)
+            if "--db" in args:
+                result = runner.invoke(app, args)
+            elif tuple(path) in WRITES:
+                (tmp_path / f"scratch{ran}").mkdir()
+                scratch = Database(tmp_path / f"scratch{ran}")
+                try:
+                    assert run(scratch.url, "db", "upgrade").exit_code == 0
+                    assert run(scratch.url, "load").exit_code == 0
+                    result = run(scratch.url, *args)
+                finally:
+                    scratch.drop()
+            else:
+                result = run(loaded_db.url, *args)
+            assert result.exit_code == 0, (example, result.stderr)
+            assert result.stdout or result.stderr, example
+            ran += 1
+    assert ran >= 20
+
+
 def test_limit_shows_the_first_rows_and_says_so(loaded_db, run):
     everything = as_json(run(loaded_db.url, "events", "--year", "2021", "--format", "json"))
     assert len(everything) > 3
