@@ -1,5 +1,5 @@
-"""The read-only commands: person, people, cases, charges, events, timeline, orgs, org,
-search, stats, cite. Each parses its arguments, asks `queries`/`casefile`, renders."""
+"""The read-only commands: person, people, cases, charges, sentences, events, timeline,
+orgs, org, search, stats, cite. Each parses its arguments, asks `queries`/`casefile`, renders."""
 
 from __future__ import annotations
 
@@ -156,6 +156,112 @@ def charges(ctx: typer.Context, fmt: FormatOption = Format.table, raw: RawOption
                 title="Charges by offence", raw=raw)
 
 
+MAX_MONTHS = 12_000  # a thousand years: past any term, within every database's integers
+SentenceKindOption = Annotated[str | None, kind_option("The kind of sentence",
+                                                       v.SENTENCE_KINDS)]
+CaseOption = Annotated[str | None, typer.Option(
+    "--case", parser=bounded_text("--case"), metavar="ID",
+    help="The case's id, exactly (incidentdb cases lists them).")]
+SentenceStatusOption = Annotated[str | None, typer.Option(
+    "--status", parser=controlled("--status", v.SENTENCE_STATUSES), metavar="STATUS",
+    help=f"One of: {', '.join(v.SENTENCE_STATUSES)}.")]
+ChangeOption = Annotated[str | None, typer.Option(
+    "--change", parser=controlled("--change", v.SENTENCE_CHANGES), metavar="CHANGE",
+    help=f"Sentences that replaced another by this change: one of "
+    f"{', '.join(v.SENTENCE_CHANGES)}.")]
+MinMonthsOption = Annotated[int | None, typer.Option(
+    "--min-months", parser=whole_number(0, MAX_MONTHS), metavar="N",
+    help="Terms that can be at least N months (a range by its upper end); life "
+    "imprisonment passes, a sentence without a term is left out (and counted).")]
+MaxMonthsOption = Annotated[int | None, typer.Option(
+    "--max-months", parser=whole_number(0, MAX_MONTHS), metavar="N",
+    help="Terms that can be at most N months (a range by its lower end); life "
+    "imprisonment does not pass, a sentence without a term is left out (and counted).")]
+
+
+@app.command("sentences")
+def sentences(
+    ctx: typer.Context,
+    month: Annotated[str | None, typer.Option(
+        "--month", metavar="YYYY-MM", callback=_month,
+        help="Sentences within this month.")] = None,
+    year: Annotated[int | None, typer.Option(
+        "--year", parser=whole_number(1, 9999), metavar="YYYY",
+        help="Sentences within this year.")] = None,
+    start: Annotated[str | None, typer.Option("--from", metavar="DATE",
+                                              help="From this date (YYYY[-MM[-DD]]).")] = None,
+    end: Annotated[str | None, typer.Option("--to", metavar="DATE",
+                                            help="Up to this date (YYYY[-MM[-DD]]).")] = None,
+    include_uncertain: Annotated[bool, typer.Option(
+        "--include-uncertain", help="Also sentences whose date (stated or derived) only "
+        "overlaps the period; each says why.")] = False,
+    include_undated: Annotated[bool, typer.Option(
+        "--include-undated", help="Also sentences with no bound but their source's "
+        "publication, which may fall in any period before it.")] = False,
+    kind: SentenceKindOption = None, person: PersonOption = None, case: CaseOption = None,
+    status: SentenceStatusOption = None, change: ChangeOption = None,
+    min_months: MinMonthsOption = None, max_months: MaxMonthsOption = None,
+    limit: LimitOption = None, fmt: FormatOption = Format.table, raw: RawOption = False,
+) -> None:
+    """Sentences in date order: who (a person, or an unnamed group with its count), the
+    term, kind, court, what each replaced and by which change, status, evidence id.
+
+    Dates work as for events: a sentence is in a period when its date, stated or
+    derived, lies inside it; those that may fall in it are counted on stderr and
+    --include-uncertain / --include-undated list them. A sentence without a term (a
+    suspended sentence or house arrest of no stated length, a term the report does not
+    give) is left out by --min-months and --max-months and counted on stderr.
+
+    Example: incidentdb sentences --year 2021
+
+    Example: incidentdb sentences --change appeal --format csv
+    """
+    from incidentdb.lookup import find_person
+    from incidentdb.output import render_rows
+    from incidentdb.sentencing import find_case, list_sentences, sentences_left_out
+
+    window = _window(month, year, start, end)
+    if min_months is not None and max_months is not None and min_months > max_months:
+        raise typer.BadParameter(f"--min-months {min_months} is more than --max-months "
+                                 f"{max_months}: the range is reversed")
+    with reading(ctx) as session:
+        asked: dict[str, Any] = {
+            "start": window[0], "end": window[1], "include_uncertain": include_uncertain,
+            "include_undated": include_undated, "kind": kind, "status": status,
+            "person_id": find_person(session, person).id if person else None,
+            "case_id": find_case(session, case) if case else None, "change": change,
+            "min_months": min_months, "max_months": max_months}
+        page = Page.of(limit, fmt)
+        rows = page.rows(list_sentences(session, **asked, limit=page.fetch))
+        left_out = sentences_left_out(session, **asked)
+    rows, columns = _sentence_table(rows, fmt, include_uncertain or include_undated)
+    render_rows(rows, fmt.value, columns, title=f"{len(rows)} sentences",
+                empty="No sentence matches.", raw=raw)
+    for note in _left_out_notes(left_out, "sentence"):
+        err(note)
+
+
+SENTENCE_COLUMNS = ["date", "date_text", "date_start", "date_end", "date_precision",
+                    "earliest", "earliest_basis", "earliest_from", "latest", "latest_basis",
+                    "latest_from", "month", "bounds", "who", "person", "person_id", "group",
+                    "group_count", "kind", "term", "term_min_months", "term_max_months",
+                    "court", "court_id", "replaces", "change", "status", "case", "id",
+                    "uncertain", "why", "inferred"]
+
+
+def _sentence_table(rows: list[dict[str, Any]], fmt: Format, uncertain: bool,
+                    ) -> tuple[list[dict[str, Any]], list[str]]:
+    """The rows and columns to render: every field for scripts (in CSV, `inferred` names
+    the inferred fields; JSON has their reasons); in a table, what reads, the inferred
+    values marked, why only if uncertain sentences were asked for."""
+    if fmt is Format.csv:
+        return [{**row, "inferred": sorted(row["inferred"])} for row in rows], SENTENCE_COLUMNS
+    if fmt is not Format.table:
+        return rows, SENTENCE_COLUMNS
+    columns = ["date", "who", "kind", "term", "court", "replaces", "change", "status", "id"]
+    return rows, ["why", *columns] if uncertain else columns
+
+
 @app.command("events")
 def events(
     ctx: typer.Context,
@@ -253,15 +359,19 @@ EVENT_COLUMNS = ["date", "date_text", "date_start", "date_end", "date_precision"
                  "why"]
 
 
-def _left_out_notes(left_out: dict[str, int]) -> list[str]:
-    """What a dated listing leaves out, one line each (none when it leaves out nothing)."""
+def _left_out_notes(left_out: dict[str, int], record: str = "event") -> list[str]:
+    """What a listing of records ("event", "sentence") leaves out, one line each (none
+    when it leaves out nothing): by its dates, and a sentence listing by its term."""
     notes = []
     if left_out.get("uncertain"):
-        notes.append(f"{left_out['uncertain']} event(s) may fall in this period but are not "
-                     "certainly in it; --include-uncertain lists them")
+        notes.append(f"{left_out['uncertain']} {record}(s) may fall in this period but are "
+                     "not certainly in it; --include-uncertain lists them")
     if left_out.get("undated"):
-        notes.append(f"{left_out['undated']} event(s) without a date may fall in this period; "
-                     "--include-undated lists them")
+        notes.append(f"{left_out['undated']} {record}(s) without a date may fall in this "
+                     "period; --include-undated lists them")
+    if left_out.get("without_term"):
+        notes.append(f"{left_out['without_term']} {record}(s) without a term are left out "
+                     "by --min-months/--max-months")
     return notes
 
 
