@@ -235,7 +235,7 @@ def sentences(
         rows = page.rows(list_sentences(session, **asked, limit=page.fetch))
         left_out = sentences_left_out(session, **asked)
     rows, columns = _sentence_table(rows, fmt, include_uncertain or include_undated)
-    render_rows(rows, fmt.value, columns, title=f"{len(rows)} sentences",
+    render_rows(rows, fmt.value, columns, title=f"{len(rows)} sentence{'s' * (len(rows) != 1)}",
                 empty="No sentence matches.", raw=raw)
     for note in _left_out_notes(left_out, "sentence"):
         err(note)
@@ -253,12 +253,16 @@ def _sentence_table(rows: list[dict[str, Any]], fmt: Format, uncertain: bool,
                     ) -> tuple[list[dict[str, Any]], list[str]]:
     """The rows and columns to render: every field for scripts (in CSV, `inferred` names
     the inferred fields; JSON has their reasons); in a table, what reads, the inferred
-    values marked, why only if uncertain sentences were asked for."""
+    values marked (the court, and what was replaced by which change, only if a row has
+    them; why only if uncertain sentences were asked for)."""
     if fmt is Format.csv:
         return [{**row, "inferred": sorted(row["inferred"])} for row in rows], SENTENCE_COLUMNS
     if fmt is not Format.table:
         return rows, SENTENCE_COLUMNS
     columns = ["date", "who", "kind", "term", "court", "replaces", "change", "status", "id"]
+    for shown, hidden in (("court", ["court"]), ("replaces", ["replaces", "change"])):
+        if not any(row[shown] for row in rows):
+            columns = [c for c in columns if c not in hidden]
     return rows, ["why", *columns] if uncertain else columns
 
 
