@@ -128,9 +128,31 @@ def _calls(both: Both) -> list[tuple[str, ...]]:
     calls += [("events", "--instrument", i) for i in both.column(
         "SELECT name FROM instrument_names")]
     calls += [("events", "--year", "2021", "--kind", "arrest", "--include-uncertain")]
+    calls += _sentence_calls(both, people, years)
     calls += [("orgs", "--kind", k) for k in org_kinds]
     calls += [("org", o) for o in (*orgs, "APFP")]
     calls += [("cite", record_id) for record_id in (*_cite_sample(both), "no-such-id")]
+    return calls
+
+
+def _sentence_calls(both: Both, people: list[str], years: list[str]) -> list[tuple[str, ...]]:
+    """`sentences` with each of its filters, over the values the bundled data holds."""
+    calls: list[tuple[str, ...]] = [("sentences",), ("sentences", "--month", "2021-06"),
+                                    ("sentences", "--from", "2021-07", "--to", "2021-08"),
+                                    ("sentences", "--to", "2020", "--include-uncertain")]
+    for year in years:
+        calls += [("sentences", "--year", year, *extra) for extra in (
+            (), ("--include-uncertain",), ("--include-undated",),
+            ("--include-uncertain", "--include-undated"))]
+    for option, sql in (("--kind", "SELECT kind FROM sentences"),
+                        ("--status", "SELECT status FROM sentences"),
+                        ("--change", "SELECT change FROM sentences"),
+                        ("--case", "SELECT case_id FROM sentences")):
+        calls += [("sentences", option, value) for value in both.column(sql)]
+    calls += [("sentences", "--person", p) for p in people]
+    for months in ("0", "12", "24", "180", "12000"):
+        calls += [("sentences", "--min-months", months), ("sentences", "--max-months", months),
+                  ("sentences", "--year", "2021", "--min-months", months)]
     return calls
 
 

@@ -16,8 +16,9 @@ from typing import Any
 from sqlalchemy import and_, distinct, or_, select
 from sqlalchemy.orm import Session
 
-from incidentdb.errors import IncidentdbError
+from incidentdb.errors import IncidentdbError, UserError
 from incidentdb.models import (
+    Case,
     InstrumentName,
     Offence,
     Organization,
@@ -173,3 +174,14 @@ def find_offence(session: Session, text: str) -> str:
     close = difflib.get_close_matches(wanted, ids, n=3)
     hint = f"; did you mean {', '.join(close)}?" if close else "; incidentdb charges lists them"
     raise LookupFailed(f"no offence {text!r}{hint}")
+
+
+def find_case(session: Session, text: str) -> str:
+    """A case's id, exactly (any case); a UserError with the closest ids otherwise."""
+    wanted = text.strip().lower()
+    if session.get(Case, wanted) is not None:
+        return wanted
+    ids = list(session.scalars(select(Case.id).order_by(Case.id)))
+    close = difflib.get_close_matches(wanted, ids, n=3)
+    hint = f"; did you mean {', '.join(close)}?" if close else "; incidentdb cases lists them"
+    raise UserError(f"no case has the id {text!r}{hint}")

@@ -459,6 +459,29 @@ class Window:
         c = table.c
         return and_(c.sort_earliest <= (self.end or DOOM), c.sort_latest >= (self.start or DAWN))
 
+    def wanted(self, table: Any, include_uncertain: bool, include_undated: bool) -> Any:
+        """A condition: the record lies inside the window; with include_uncertain, or its
+        bounds overlap it; with include_undated, or it is undated (and so may be in it)."""
+        wanted = [self.inside(table)]
+        if include_uncertain:
+            wanted.append(and_(self.overlaps(table), not_(undated(table))))
+        if include_undated:
+            wanted.append(and_(self.overlaps(table), undated(table)))
+        return or_(*wanted)
+
+    def left_out(self, session: Session, table: Any, conditions: list[Any], *,
+                 include_uncertain: bool, include_undated: bool) -> dict[str, int]:
+        """How many records meeting the conditions may lie in the window but are not
+        listed: {"uncertain": n, "undated": n}, each counted only when its option is off."""
+        base = [self.overlaps(table), not_(self.inside(table)), *conditions]
+        out = {}
+        for name, included, condition in (("uncertain", include_uncertain, not_(undated(table))),
+                                          ("undated", include_undated, undated(table))):
+            if not included:
+                out[name] = session.execute(select(func.count()).select_from(table)
+                                            .where(*base, condition)).scalar_one()
+        return out
+
     def why(self, record: Any) -> str:
         """Why a record that overlaps the window may lie outside it ("" if it cannot)."""
         low, high = record.earliest, record.latest
@@ -535,12 +558,7 @@ def events_query(*, start: date | None = None, end: date | None = None,
     query: Select = select(Event).where(
         *EventFilter(kind, person_id, org_id, instrument_id).conditions())
     if window:
-        wanted = [window.inside(table)]
-        if include_uncertain:
-            wanted.append(and_(window.overlaps(table), not_(undated(table))))
-        if include_undated:
-            wanted.append(and_(window.overlaps(table), undated(table)))
-        query = query.where(or_(*wanted))
+        query = query.where(window.wanted(table, include_uncertain, include_undated))
     return query
 
 
@@ -554,16 +572,9 @@ def events_left_out(session: Session, *, start: date | None = None, end: date | 
     window = Window(start, end)
     if not window:
         return {}
-    table = Event.__table__
-    base = [window.overlaps(table), not_(window.inside(table)),
-            *EventFilter(kind, person_id, org_id, instrument_id).conditions()]
-    out = {}
-    for name, included, condition in (("uncertain", include_uncertain, not_(undated(table))),
-                                      ("undated", include_undated, undated(table))):
-        if not included:
-            out[name] = session.execute(select(func.count()).select_from(Event)
-                                        .where(*base, condition)).scalar_one()
-    return out
+    return window.left_out(session, Event.__table__,
+                           EventFilter(kind, person_id, org_id, instrument_id).conditions(),
+                           include_uncertain=include_uncertain, include_undated=include_undated)
 
 
 def event_counts(session: Session, event_ids: list[str]) -> dict[str, list[Row]]:

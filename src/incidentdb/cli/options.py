@@ -28,6 +28,12 @@ class Format(StrEnum):
     ndjson = "ndjson"
 
 
+# A dated record's date in csv/json listings: as stated, and its derived bounds.
+DATE_COLUMNS = ["date", "date_text", "date_start", "date_end", "date_precision", "earliest",
+                "earliest_basis", "earliest_from", "latest", "latest_basis", "latest_from",
+                "month", "bounds"]
+
+
 DEFAULT_TABLE_ROWS = 100
 # Bounds on what a user types, so that no query spends more than about a second of
 # database time whatever its input (43,000 search words once took minutes on SQLite
