@@ -292,6 +292,8 @@ COMMANDS = {
     "timeline": ["timeline"],
     "cite": ["cite", "vexmoor-charge"],
     "charges": ["charges"],
+    "charges of a person": ["charges", "--person", "Quillon Vexmoor"],
+    "sentences": ["sentences"],
 }
 # Months and counts only: no text of the data reaches these cells.
 NO_TEXT = {"timeline"}
@@ -330,6 +332,14 @@ def assert_raw_is_stored(safe: list[list[str]], raw: list[list[str]], form: Form
                                                                                    raw_cell)
                 differing += 1
     return differing
+
+
+def test_vocab_csv_is_safe_without_a_raw_option(run, tmp_path):
+    """vocab writes the controlled lists, no stored text, and so has no --raw: its CSV is
+    safe as written."""
+    result = run(str(tmp_path / "none.db"), "vocab", "--format", "csv")
+    assert result.exit_code == 0 and len(cells(result.stdout)) > 100
+    assert_safe(cells(result.stdout), "vocab")
 
 
 @pytest.mark.parametrize("command", COMMANDS)

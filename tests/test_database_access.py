@@ -33,7 +33,24 @@ QUERY_COMMANDS = [
     ("timeline",), ("orgs",), ("org", "APFP"), ("search", "hunger strike"), ("stats",),
     ("cite", "yagublu-conditional-30-months"), ("check",),
     ("export", "people", "--format", "csv", "--out", "-"), ("db", "current"), ("db", "check"),
+    ("sentences", "--year", "2021"), ("charges", "--offence", "hooliganism"), ("vocab",),
 ]
+WRITING_COMMANDS = {("load",), ("db", "upgrade"), ("db", "downgrade")}
+
+
+def test_every_command_is_tried_here():
+    """A new command is added to QUERY_COMMANDS (or is one that writes)."""
+    import typer
+
+    from incidentdb.cli import app
+
+    def paths(command, path=()):
+        for name, sub in getattr(command, "commands", {}).items():
+            yield from (paths(sub, (*path, name)) if getattr(sub, "commands", None)
+                        else [(*path, name)])
+
+    tried = {tuple(args[:2]) if args[0] == "db" else (args[0],) for args in QUERY_COMMANDS}
+    assert set(paths(typer.main.get_command(app))) == tried | WRITING_COMMANDS
 # The read-only commands of issue 10 item 5; {out} is a fresh folder.
 READ_COMMANDS = [
     ("stats",), ("people",), ("person", "X"), ("search", "x"), ("events",), ("check",),
