@@ -73,6 +73,7 @@ TABLE_ORDER = (
     "membership_chronology", "instruments", "instrument_names", "cases", "case_defendants",
     "charges", "charge_chronology", "sentences", "sentence_chronology", "events",
     "event_participants", "event_counts", "event_chronology", "event_instruments", "omissions",
+    "evidence",
 )
 OWNER = {"person_names", "person_occupations", "person_relations", "organization_names",
          "case_defendants", "event_participants", "event_counts", "membership_chronology",

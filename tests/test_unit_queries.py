@@ -1101,8 +1101,9 @@ def test_stats_count_rows_kinds_offences_and_months(ruritania: Session) -> None:
 def test_cite_gives_the_evidence_of_every_record_with_the_id(ruritania: Session) -> None:
     def evidence(table: str, record_id: str, excerpt: str) -> dict:
         start = REPORT.index(excerpt)
-        return {"table": table, "id": record_id, "source": TITLE, "publisher": PUBLISHER,
-                "url": "", "excerpt": excerpt, "start": start, "end": start + len(excerpt)}
+        return {"table": table, "id": record_id, "stance": "own", "says": "", "source": TITLE,
+                "source_id": "ruritania-2020", "publisher": PUBLISHER, "url": "",
+                "excerpt": excerpt, "start": start, "end": start + len(excerpt)}
 
     # an event and a sentence with the same excerpt: each by its own id
     assert cite(ruritania, "jung-fined") == [

@@ -715,7 +715,7 @@ def test_an_unknown_section_is_said_once_per_file() -> None:
     assert _add(validator, "persons", dict(PERSON), 7, path="e.yaml") is None
     assert _add(validator, "sources", dict(SOURCE), 8) is None
     known = ("sources, offences, people, organizations, memberships, instruments, cases, "
-             "charges, sentences, events, omissions")
+             "charges, sentences, events, omissions, evidence")
     assert _problems(validator) == [
         f"d.yaml:5: unknown section 'persons' (sections: {known})",
         f"e.yaml:7: unknown section 'persons' (sections: {known})",

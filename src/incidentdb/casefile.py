@@ -15,6 +15,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, aliased
 
 from incidentdb.chronology import order_by
+from incidentdb.evidence import disputes, source_counts
 from incidentdb.models import (
     Case,
     Charge,
@@ -57,7 +58,7 @@ def person_file(session: Session, person_id: str) -> Row:
         .join(Organization, Membership.organization_id == Organization.id)
         .where(Membership.person_id == person_id).order_by(Organization.name))]
     case_ids = list(session.scalars(cases_of_person(person_id)))
-    return {
+    data = {
         "id": person.id, "name": person.name, "names": person_names(session, person_id),
         "description": person.description or "", "occupations": occupations,
         "gender": person.gender or "", "nationality": person.nationality or "",
@@ -67,6 +68,29 @@ def person_file(session: Session, person_id: str) -> Row:
         "cases": _cases(session, person_id, case_ids),
         "timeline": _timeline(session, person_id, case_ids),
     }
+    data["disagreements"] = _sources(session, data)
+    return data
+
+
+def _sources(session: Session, data: Row) -> list[Row]:
+    """Each fact of a case file gets `sources` (how many sources support it) and
+    `disputes` (what other sources say instead); the disagreements, listed together."""
+    facts: dict[str, list[Row]] = {
+        "people": [data], "memberships": data["memberships"], "events": data["timeline"],
+        "cases": data["cases"],
+        "charges": [c for case in data["cases"]
+                    for c in case["charges"] + case["group_charges"]],
+        "sentences": [s for case in data["cases"]
+                      for s in case["sentences"] + case["group_sentences"]]}
+    disagreements = []
+    for table, rows in facts.items():
+        ids = [row["id"] for row in rows]
+        counts, disputed = source_counts(session, table, ids), disputes(session, table, ids)
+        for row in rows:
+            row["sources"] = counts[row["id"]]
+            row["disputes"] = disputed.get(row["id"], [])
+            disagreements += [{"record": row["id"], **d} for d in row["disputes"]]
+    return disagreements
 
 
 def _relations(session: Session, person_id: str) -> list[Row]:

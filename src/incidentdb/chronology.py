@@ -8,6 +8,8 @@ inside its transaction, from:
 - its source's publication date: nothing a source reports happened after it was
   published;
 - the date of reports about it (`reported`): it had happened by then;
+- the tighter dates further sources give (`evidence` with stance `dates`): stated
+  bounds, whose origin is that evidence (`evidence:id`);
 - its stated relations, transitively: `A after B` means B came first, so A is no
   earlier than B's earliest day and B no later than A's latest day (`before` the
   same, the other way round); `A during B` puts A within B's bounds; a sentence that
@@ -32,9 +34,21 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Table, and_, bindparam, case, func, literal, null, or_, select, update
+from sqlalchemy import (
+    Table,
+    and_,
+    bindparam,
+    case,
+    func,
+    inspect,
+    literal,
+    null,
+    or_,
+    select,
+    update,
+)
 
-from incidentdb.models import Sentence, Source, chronology_of, dated
+from incidentdb.models import FurtherEvidence, Sentence, Source, chronology_of, dated
 from incidentdb.models.chronology import REPORTED
 from incidentdb.sections import singular
 
@@ -129,6 +143,8 @@ class _Graph:
     first: list[tuple[str, str]] = field(default_factory=list)  # (earlier, later)
     within: list[tuple[str, str]] = field(default_factory=list)  # (container, inner)
     reported: list[tuple[str, date | None]] = field(default_factory=list)  # (node, by)
+    # (node, first day, last day, evidence id): a tighter date from a further source
+    dated_by: list[tuple[str, date | None, date | None, str]] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
 
 
@@ -200,10 +216,23 @@ def _graph(conn: Connection) -> _Graph:
             graph.first.append((here, other))
         else:
             graph.within.append((other, here))
+    graph.dated_by = _dated_by(conn)
     wanted = {key for pair in graph.first + graph.within for key in pair}
-    wanted |= {key for key, _ in graph.reported}
+    wanted |= {key for key, _ in graph.reported} | {d[0] for d in graph.dated_by}
     _read_nodes(conn, graph, wanted)
     return graph
+
+
+def _dated_by(conn: Connection) -> list[tuple[str, date | None, date | None, str]]:
+    """The tighter dates further sources give: (node, first day, last day, evidence id).
+    None before migration 0011 made the evidence table (0009 derives bounds too)."""
+    if not inspect(conn).has_table(FurtherEvidence.__tablename__):
+        return []
+    e = FurtherEvidence
+    return [(f"{table}:{record_id}", start, end, evidence_id)
+            for table, record_id, start, end, evidence_id in conn.execute(
+                select(e.record_table, e.record_id, e.date_start, e.date_end, e.id)
+                .where(e.stance == "dates", e.record_id.is_not(None)).order_by(e.id))]
 
 
 def _read_nodes(conn: Connection, graph: _Graph, keys: set[str]) -> None:
@@ -265,6 +294,9 @@ def _tighten(graph: _Graph, order: list[str]) -> None:
     for key, by in graph.reported:
         if key in nodes and by is not None:
             _lower_latest(nodes[key], by, None)
+    for key, start, end, evidence_id in graph.dated_by:
+        if key in nodes:
+            _evidence_bounds(nodes[key], start, end, f"evidence:{evidence_id}")
     forward = _in_order(graph.first + graph.within, order, 0)
     first = _in_order(graph.first, order, 1, reverse=True)
     within = _in_order(graph.within, order, 0)
@@ -322,6 +354,15 @@ def _lower_latest(node: _Node, value: date | None, other: _Node | None) -> bool:
     return True
 
 
+def _evidence_bounds(node: _Node, start: date | None, end: date | None, origin: str) -> None:
+    """A further source's tighter date: stated bounds, with that evidence as their origin."""
+    bounds = node.bounds
+    if start is not None and (bounds["earliest"] is None or start > bounds["earliest"]):
+        bounds.update(earliest=start, earliest_basis="stated", earliest_from=origin)
+    if end is not None and (bounds["latest"] is None or end < bounds["latest"]):
+        bounds.update(latest=end, latest_basis="stated", latest_from=origin)
+
+
 def _crossed(graph: _Graph) -> None:
     """A problem for every node whose bounds crossed: a relation contradicts a date."""
     for node in graph.nodes.values():
@@ -335,7 +376,11 @@ def _crossed(graph: _Graph) -> None:
 
 
 def _why(graph: _Graph, node: _Node, bound: str) -> str:
-    origin = node.bounds[f"{bound}_from"] if node.bounds[f"{bound}_basis"] == "derived" else None
+    origin = node.bounds[f"{bound}_from"]
+    if origin and origin.startswith("evidence:"):
+        return f"evidence {origin.partition(':')[2]!r}"
+    if node.bounds[f"{bound}_basis"] != "derived":
+        origin = None
     if origin is None:
         return "its own date" if bound == "earliest" else "its own date or report date"
     kind, _, record_id = origin.partition(":")

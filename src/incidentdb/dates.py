@@ -224,14 +224,19 @@ def bound_text(day: date, latest: bool = False) -> str:
 
 
 def bounds_label(earliest: date | None, latest: date | None, earliest_basis: str | None,
-                 latest_basis: str | None, stated: bool) -> str:
+                 latest_basis: str | None, stated: bool, earliest_from: str | None = None,
+                 latest_from: str | None = None) -> str:
     """What the derived bounds add to a record's stated date: "not before 2021-03; not
-    after 2021-07" (only the bounds that are derived, or, for a record without a stated
-    date, stated by a report date); "" when they add nothing."""
+    after 2021-07" (only the bounds that are derived, or given by a further source's
+    tighter date, or, for a record without a stated date, stated by a report date); ""
+    when they add nothing."""
+    def adds(basis: str | None, origin: str | None) -> bool:
+        return basis == "derived" or not stated or (origin or "").startswith("evidence:")
+
     parts = []
-    if earliest is not None and (earliest_basis == "derived" or not stated):
+    if earliest is not None and adds(earliest_basis, earliest_from):
         parts.append(f"not before {bound_text(earliest)}")
-    if latest is not None and (latest_basis == "derived" or not stated):
+    if latest is not None and adds(latest_basis, latest_from):
         parts.append(f"not after {bound_text(latest, latest=True)}")
     return "; ".join(parts)
 

@@ -28,8 +28,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from incidentdb.bundle import bundled_path
-from incidentdb.chronology import derive
+from incidentdb.chronology import Issue, derive
 from incidentdb.errors import IncidentdbError
+from incidentdb.evidence import resolve as resolve_evidence
 from incidentdb.models import chronology_of, declaration
 from incidentdb.reading import Problem, RawRecord, find_data_files, is_json_lines, read_file
 from incidentdb.sections import singular
@@ -239,8 +240,9 @@ def load_paths(engine: Engine, paths: list[Path] | None = None, *, dry_run: bool
                 raise LoadError(_sorted(problems), reading.unread())
             kept, removed = writer.remove_unseen(prune)
             _check_shared_ids(reading, writer)
+            _report(reading, writer, resolve_evidence(writer.conn))
             reading.phase("dating", "bounds from dates and relations")
-            _check_chronology(reading, writer)
+            _report(reading, writer, derive(writer.conn))
             if problems:
                 raise LoadError(_sorted(problems), reading.unread())
             writer.drop_seen()
@@ -289,10 +291,11 @@ def _check_shared_ids(reading: _Reading, writer: LoadWriter) -> None:
                         f"ids are unique across all tables{hint}", table, record_id)
 
 
-def _check_chronology(reading: _Reading, writer: LoadWriter) -> None:
-    """Derive the dated records' bounds (incidentdb.chronology); what is wrong with the
-    relations is a problem of the row that states it, where the load holds it."""
-    for issue in derive(writer.conn):
+def _report(reading: _Reading, writer: LoadWriter, issues: list[Issue]) -> None:
+    """The problems found after every row was written (the further evidence's records,
+    the chronology: incidentdb.evidence, incidentdb.chronology), each against the row of
+    the load that states it, or the database's when the load did not hold it."""
+    for issue in issues:
         table = chronology_of(issue.table).name if issue.chronology else issue.table
         found = writer.where(table, issue.chronology or issue.record_id)
         if found is None:  # a record already in the database that this load did not hold

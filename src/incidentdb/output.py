@@ -249,10 +249,11 @@ def _render_case(out: Any, case: dict[str, Any]) -> None:
     labelled apart, those of the case's unnamed defendants."""
     out.print(f"\n[bold]Case[/bold] {_escape(case['title'])} ({_escape(case['id'])}), "
               f"status: {_escape(_marked(case, 'status', case['status']))}")
-    charge_columns = ["date", "offence", "wording", "characterisation", "outcome", "id"]
+    charge_columns = ["date", "offence", "wording", "characterisation", "outcome", "sources",
+                      "id"]
     for key, columns, title in (
         ("charges", charge_columns, "Charges"),
-        ("sentences", ["date", "kind", "term", "change", "replaces", "status", "id"],
+        ("sentences", ["date", "kind", "term", "change", "replaces", "status", "sources", "id"],
          "Sentences"),
         ("group_charges", charge_columns,
          "Charges of the case's unnamed defendants (not this person's)"),
@@ -269,7 +270,10 @@ CASE_FILE_TABLES: list[tuple[str, list[str], str | None]] = [
     ("memberships", ["organization", "short_name", "role", "date"], "Memberships"),
     ("relations", ["person", "relation", "other", "evidence"], "Relations"),
     ("members", ["name", "role", "date"], "Members"),
-    ("timeline", ["date", "date_text", "kind", "title", "role", "evidence"], "Timeline"),
+    ("timeline", ["date", "date_text", "kind", "title", "role", "sources", "evidence"],
+     "Timeline"),
+    ("disagreements", ["record", "field", "claim", "source", "evidence"],
+     "Disagreements: what other sources say instead"),
     ("events", ["date", "kind", "title", "role", "with", "id"], "Events"),
 ]
 

@@ -28,6 +28,7 @@ from incidentdb.models import (
     EventCount,
     EventInstrument,
     EventParticipant,
+    FurtherEvidence,
     Membership,
     Offence,
     Organization,
@@ -402,7 +403,8 @@ def date_fields(record: Any) -> Row:
     return {
         "date": record.date_edtf or "", "date_text": record.date_text or "",
         "bounds": bounds_label(record.earliest, record.latest, record.earliest_basis,
-                               record.latest_basis, record.date_edtf is not None),
+                               record.latest_basis, record.date_edtf is not None,
+                               record.earliest_from, record.latest_from),
         "date_start": record.date_start, "date_end": record.date_end,
         "date_precision": record.date_precision or "",
         "earliest": record.earliest, "earliest_basis": record.earliest_basis or "none",
@@ -678,21 +680,49 @@ def stats(session: Session) -> dict[str, list[Row]]:
     return {"tables": tables, "event kinds": kinds, "offences": offences, "months": months}
 
 
-def cite(session: Session, record_id: str) -> list[Row]:
-    """The evidence of every record with this id (ids are unique per table, not overall)."""
+def cite(session: Session, record_id: str, context: int | None = None) -> list[Row]:
+    """The evidence of the record with this id: its own source and excerpt first, then
+    what further sources say of it (`evidence`: supports, dates, disputes), each with its
+    source, excerpt and offsets; with `context`, the excerpt inside that many characters
+    of its source's text on either side, marked [[like this]]."""
     out = []
     for declared in sorted(DECLARATIONS, key=lambda d: d.name):
         if not declared.evidence:
             continue
         record: Any = session.get(declared.model, record_id)
-        if record is None:
-            continue
-        source = session.get_one(Source, record.source_id)
-        out.append({"table": declared.name, "id": record_id,
-                    "source": source.title, "publisher": source.publisher,
-                    "url": source.url or "", "excerpt": record.excerpt,
-                    "start": record.excerpt_start, "end": record.excerpt_end})
+        if record is not None:
+            out.append(_cited(session, record, declared.name, record_id, "own", "", context))
+    further = session.scalars(select(FurtherEvidence).where(
+        FurtherEvidence.record_id == record_id).order_by(FurtherEvidence.id))
+    for item in further:
+        said = {"dates": f"dates it {item.date_edtf}" + (
+                    f" ({item.date_text})" if item.date_text else ""),
+                "disputes": f"disputes {item.disputed_field}: {item.claim}"}.get(item.stance, "")
+        out.append(_cited(session, item, "evidence", item.id, item.stance, said, context))
     return out
+
+
+def _cited(session: Session, record: Any, table: str, record_id: str, stance: str,
+           said: str, context: int | None) -> Row:
+    source = session.get_one(Source, record.source_id)
+    row = {"table": table, "id": record_id, "stance": stance, "says": said,
+           "source": source.title, "source_id": source.id, "publisher": source.publisher,
+           "url": source.url or "", "excerpt": record.excerpt,
+           "start": record.excerpt_start, "end": record.excerpt_end}
+    if context is not None:
+        row["context"] = _in_context(source.content, record.excerpt_start, record.excerpt_end,
+                                     context)
+    return row
+
+
+def _in_context(text: str | None, start: int, end: int, around: int) -> str:
+    """The excerpt at [start, end) of the text, marked [[...]], with `around` characters
+    either side ("…" where the text goes on); "" when the text is not stored."""
+    if text is None:
+        return ""
+    before, after = max(0, start - around), min(len(text), end + around)
+    return ("…" * (before > 0) + text[before:start] + "[[" + text[start:end] + "]]"
+            + text[end:after] + "…" * (after < len(text)))
 
 
 def person_names(session: Session, person_id: str) -> list[str]:

@@ -120,7 +120,8 @@ def sentences(
     from incidentdb.queries import count_up_to
     from incidentdb.sentencing import list_sentences, sentences_left_out, sentences_query
 
-    window, _ = _window(month, year, start, end), _term_range(min_months, max_months)
+    _term_range(min_months, max_months)
+    window = _window(month, year, start, end)
     with reading(ctx) as session:
         asked: dict[str, Any] = {
             "start": window[0], "end": window[1], "include_uncertain": include_uncertain,

@@ -272,17 +272,31 @@ def cite(ctx: typer.Context,
          record_id: Annotated[str, typer.Argument(
              metavar="ID", parser=bounded_text("the id"),
              help=f"A record's id (at most {TEXT_MAX_CHARACTERS} characters).")],
+         context: Annotated[int | None, typer.Option(
+             "--context", parser=whole_number(0, 10_000), metavar="N",
+             help="Show each excerpt inside N characters of its source's text on either "
+             "side, marked [[like this]].")] = None,
          fmt: FormatOption = Format.table, raw: RawOption = False) -> None:
-    """The evidence of a record: its source, the verbatim excerpt and its offsets.
+    """The evidence of a record: its source, the verbatim excerpt and its offsets, then
+    what further sources say of it (supports, dates it, disputes a value).
+
+    Works from the database alone: the sources' texts are stored in it.
 
     Example: incidentdb cite yagublu-conditional-30-months
+
+    Example: incidentdb cite yagublu-hooliganism --context 80
     """
     from incidentdb.output import render_rows
     from incidentdb.queries import cite as cite_query
 
     with reading(ctx) as session:
-        rows = cite_query(session, record_id)
+        rows = cite_query(session, record_id, context)
     if not rows:
         raise UserError(f"no record has the id {record_id!r}")
-    render_rows(rows, fmt.value, ["table", "id", "source", "excerpt", "start", "end", "url"],
-                title=f"Evidence for {record_id}", raw=raw)
+    columns = ["stance", "says", "source", "excerpt", "start", "end", "table", "id", "url"]
+    if fmt is Format.table:
+        columns = ["stance", "says", "source", "context" if context is not None else "excerpt",
+                   "start", "end", "id"]
+    elif context is not None:
+        columns.insert(4, "context")
+    render_rows(rows, fmt.value, columns, title=f"Evidence for {record_id}", raw=raw)

@@ -19,6 +19,7 @@ from incidentdb.models import (
     charges,
     chronology,
     events,
+    evidence,
     instruments,
     memberships,
     offences,
@@ -40,6 +41,7 @@ from incidentdb.models.declaration import (
     Owner,
 )
 from incidentdb.models.events import Event, EventCount, EventParticipant
+from incidentdb.models.evidence import FurtherEvidence
 from incidentdb.models.instruments import EventInstrument, Instrument, InstrumentName
 from incidentdb.models.memberships import Membership
 from incidentdb.models.offences import Offence
@@ -81,6 +83,7 @@ DECLARATIONS: tuple[Declaration, ...] = (
     chronology.EVENTS,
     instruments.EVENT_LINKS,
     omissions.DECLARATION,
+    evidence.DECLARATION,
     search_entries.DECLARATION,
 )
 
@@ -123,8 +126,8 @@ def write_order() -> list[Declaration]:
 __all__ = [
     "DECLARATIONS", "EVIDENCE_FIELDS", "NAMING_CONVENTION", "Base", "Case", "CaseDefendant",
     "Charge", "Dated", "Declaration", "Document", "Event", "EventCount", "EventParticipant",
-    "EventInstrument", "Evidence", "Field", "Instrument", "InstrumentName", "Membership",
-    "Offence", "Omission", "Organization", "OrganizationName", "Owner", "Person", "PersonName",
-    "PersonOccupation", "PersonRelation", "SearchEntry", "Sentence", "Slug", "Source",
+    "EventInstrument", "Evidence", "Field", "FurtherEvidence", "Instrument", "InstrumentName",
+    "Membership", "Offence", "Omission", "Organization", "OrganizationName", "Owner", "Person",
+    "PersonName", "PersonOccupation", "PersonRelation", "SearchEntry", "Sentence", "Slug", "Source",
     "chronology_of", "curated", "dated", "declaration", "declared", "write_order",
 ]
