@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from incidentdb.chronology import DAWN, DOOM, order_by
 from incidentdb.dates import bounds_label, month_bounds, single_month
+from incidentdb.evidence import source_counts, supported_by_at_least
 from incidentdb.models import (
     DECLARATIONS,
     Base,
@@ -185,11 +186,13 @@ def offences_of(session: Session, key: Any, ids: list[str], matched: Any = None,
 
 def list_people(session: Session, *, charge: str | None = None, org_id: str | None = None,
                 kind: str | None = None, offence: str | None = None,
-                characterisation: str | None = None, limit: int | None = None) -> list[Row]:
+                characterisation: str | None = None, min_sources: int | None = None,
+                limit: int | None = None) -> list[Row]:
     """People in name order, filtered by charge text, organization, occupation or role,
-    offence category or characterisation (all that are given)."""
+    offence category, characterisation or sources (all that are given)."""
     query = people_query(session, charge=charge, org_id=org_id, kind=kind, offence=offence,
-                         characterisation=characterisation, limit=limit)
+                         characterisation=characterisation, min_sources=min_sources,
+                         limit=limit)
     people = session.execute(query.order_by(Person.name, Person.id).limit(limit)).all()
     asked = ChargeFilter(charge, offence, characterisation)
     ids = [p.id for p in people]
@@ -203,17 +206,20 @@ def list_people(session: Session, *, charge: str | None = None, org_id: str | No
                     .where(Membership.person_id.in_(ids)).order_by(Organization.name))
     matched, others = offences_of(session, Charge.person_id, ids,
                                   asked.condition(session) if asked else None)
+    sources = source_counts(session, "people", ids)
     return [{"id": p.id, "name": p.name, "occupations": occupations.get(p.id, []),
              "organizations": orgs.get(p.id, []), "charges": matched.get(p.id, []),
-             "other_charges": others.get(p.id, []),
+             "other_charges": others.get(p.id, []), "sources": sources[p.id],
              "description": p.description or ""} for p in people]
 
 
 def people_query(session: Session, *, charge: str | None = None, org_id: str | None = None,
                  kind: str | None = None, offence: str | None = None,
-                 characterisation: str | None = None, limit: int | None = None) -> Select:
+                 characterisation: str | None = None, min_sources: int | None = None,
+                 limit: int | None = None) -> Select:
     """The people of `list_people`, unordered (`limit` chooses the plan of a charge text)."""
-    query: Select = select(Person.id, Person.name, Person.description)
+    query: Select = select(Person.id, Person.name, Person.description).where(
+        *sourced(Person, min_sources))
     asked = ChargeFilter(charge, offence, characterisation)
     if asked.exact:  # one charge must match all: the text's plan alone cannot say so
         query = query.where(Person.id.in_(
@@ -229,6 +235,14 @@ def people_query(session: Session, *, charge: str | None = None, org_id: str | N
                           .where(PersonOccupation.occupation == kind.lower())),
             Person.id.in_(select(Membership.person_id).where(Membership.role == kind.lower()))))
     return query
+
+
+def sourced(model: Any, min_sources: int | None) -> list[Any]:
+    """The condition of `--min-sources N` on a table's records (none when N <= 1: every
+    record has its own source)."""
+    if not min_sources or min_sources <= 1:
+        return []
+    return [supported_by_at_least(model.__table__, min_sources)]
 
 
 COUNT_CAP = 100_000  # a caption counts the rows a listing left out up to this many
@@ -273,11 +287,13 @@ def events_of_person(person_id: str, case_ids: Any = None) -> Any:
 
 def list_cases(session: Session, *, person_id: str | None = None, charge: str | None = None,
                status: str | None = None, offence: str | None = None,
-               characterisation: str | None = None, limit: int | None = None) -> list[Row]:
+               characterisation: str | None = None, min_sources: int | None = None,
+               limit: int | None = None) -> list[Row]:
     """Cases in id order, with defendants, offences and latest sentence, filtered by
-    defendant, charge text, status, offence category or characterisation."""
+    defendant, charge text, status, offence category, characterisation or sources."""
     query = cases_query(session, person_id=person_id, charge=charge, status=status,
-                        offence=offence, characterisation=characterisation)
+                        offence=offence, characterisation=characterisation,
+                        min_sources=min_sources)
     cases = list(session.scalars(query.order_by(Case.id).limit(limit)))
     ids = [c.id for c in cases]
     defendants = _grouped(session, select(CaseDefendant.case_id, Person.name)
@@ -287,14 +303,16 @@ def list_cases(session: Session, *, person_id: str | None = None, charge: str | 
     offences = offences_of(session, Charge.case_id, ids,
                            asked.condition(session) if asked else None)
     latest = _latest_sentences(session, ids)
-    return [_case_row(case, defendants, offences, latest.get(case.id)) for case in cases]
+    sources = source_counts(session, "cases", ids)
+    return [{**_case_row(case, defendants, offences, latest.get(case.id)),
+             "sources": sources[case.id]} for case in cases]
 
 
 def cases_query(session: Session, *, person_id: str | None = None, charge: str | None = None,
                 status: str | None = None, offence: str | None = None,
-                characterisation: str | None = None) -> Select:
+                characterisation: str | None = None, min_sources: int | None = None) -> Select:
     """The cases of `list_cases`, unordered."""
-    query: Select = select(Case)
+    query: Select = select(Case).where(*sourced(Case, min_sources))
     asked = ChargeFilter(charge, offence, characterisation)
     if asked:
         query = query.where(Case.id.in_(select(Charge.case_id).where(asked.condition(session))))
@@ -353,23 +371,25 @@ def offence_summary(session: Session) -> list[Row]:
 
 
 def charges_query(session: Session, asked: ChargeFilter, person_id: str | None = None,
-                  ) -> Select:
+                  min_sources: int | None = None) -> Select:
     """The charges of `list_charges`, unordered."""
-    query: Select = select(Charge).where(asked.condition(session))
+    query: Select = select(Charge).where(asked.condition(session),
+                                         *sourced(Charge, min_sources))
     if person_id:
         query = query.where(Charge.person_id == person_id)
     return query
 
 
 def list_charges(session: Session, asked: ChargeFilter, person_id: str | None = None,
-                 limit: int | None = None) -> list[Row]:
+                 min_sources: int | None = None, limit: int | None = None) -> list[Row]:
     """Charges one by one, in date order: who (a person, or the case's unnamed
     defendants), the offence, the report's wording and characterisation, the outcome."""
-    charges = list(session.scalars(charges_query(session, asked, person_id)
+    charges = list(session.scalars(charges_query(session, asked, person_id, min_sources)
                                    .order_by(*order_by(Charge.__table__)).limit(limit)))
     names: dict[str, str] = {pid: name for pid, name in session.execute(
         select(Person.id, Person.name).where(
             Person.id.in_({c.person_id for c in charges if c.person_id})))}
+    sources = source_counts(session, "charges", [c.id for c in charges])
     offences: dict[str, str] = {oid: name for oid, name in session.execute(
         select(Offence.id, Offence.name).where(Offence.id.in_({c.offence_id for c in charges})))}
     return [{**date_fields(c), "id": c.id, "case": c.case_id,
@@ -377,7 +397,7 @@ def list_charges(session: Session, asked: ChargeFilter, person_id: str | None = 
              "person_id": c.person_id or "", "offence_id": c.offence_id,
              "offence": offences[c.offence_id], "wording": c.wording,
              "characterisation": c.characterisation or "", "outcome": c.outcome or "",
-             "inferred": inferred_of(c)} for c in charges]
+             "sources": sources[c.id], "inferred": inferred_of(c)} for c in charges]
 
 
 # --- events ------------------------------------------------------------------------------------
@@ -506,9 +526,10 @@ class EventFilter:
     person_id: str | None = None
     org_id: str | None = None
     instrument_id: str | None = None
+    min_sources: int | None = None
 
     def conditions(self) -> list[Any]:
-        out: list[Any] = []
+        out: list[Any] = sourced(Event, self.min_sources)
         if self.kind:
             out.append(Event.kind == self.kind.lower())
         if self.person_id:
@@ -526,7 +547,7 @@ def list_events(session: Session, *, start: date | None = None, end: date | None
                 include_uncertain: bool = False, include_undated: bool = False,
                 kind: str | None = None, person_id: str | None = None,
                 org_id: str | None = None, instrument_id: str | None = None,
-                limit: int | None = None) -> list[Row]:
+                min_sources: int | None = None, limit: int | None = None) -> list[Row]:
     """Events in date order (incidentdb.chronology). In a window: those whose bounds,
     stated or derived, lie inside it; with include_uncertain, also those whose bounds
     only overlap it, and with include_undated those without any bound but their
@@ -534,10 +555,11 @@ def list_events(session: Session, *, start: date | None = None, end: date | None
     window = Window(start, end)
     query = events_query(start=start, end=end, include_uncertain=include_uncertain,
                          include_undated=include_undated, kind=kind, person_id=person_id,
-                         org_id=org_id, instrument_id=instrument_id)
+                         org_id=org_id, instrument_id=instrument_id, min_sources=min_sources)
     events = list(session.scalars(query.order_by(*order_by(Event.__table__)).limit(limit)))
     who = participant_names(session, [e.id for e in events])
     counts = event_counts(session, [e.id for e in events])
+    sources = source_counts(session, "events", [e.id for e in events])
     rows = []
     for event in events:
         why = window.why(event) if window else ""
@@ -545,7 +567,7 @@ def list_events(session: Session, *, start: date | None = None, end: date | None
                      "id": event.id, "kind": event.kind, "title": event.title,
                      "who": who.get(event.id, []), "case": event.case_id or "",
                      "uncertain": bool(why), "why": why, "inferred": inferred_of(event),
-                     "counts": counts.get(event.id, []),
+                     "counts": counts.get(event.id, []), "sources": sources[event.id],
                      "counted": "; ".join(c["text"] for c in counts.get(event.id, []))})
     return rows
 
@@ -553,12 +575,13 @@ def list_events(session: Session, *, start: date | None = None, end: date | None
 def events_query(*, start: date | None = None, end: date | None = None,
                  include_uncertain: bool = False, include_undated: bool = False,
                  kind: str | None = None, person_id: str | None = None,
-                 org_id: str | None = None, instrument_id: str | None = None) -> Select:
+                 org_id: str | None = None, instrument_id: str | None = None,
+                 min_sources: int | None = None) -> Select:
     """The events of `list_events`, unordered."""
     window = Window(start, end)
     table = Event.__table__
     query: Select = select(Event).where(
-        *EventFilter(kind, person_id, org_id, instrument_id).conditions())
+        *EventFilter(kind, person_id, org_id, instrument_id, min_sources).conditions())
     if window:
         query = query.where(window.wanted(table, include_uncertain, include_undated))
     return query
@@ -568,14 +591,15 @@ def events_left_out(session: Session, *, start: date | None = None, end: date | 
                     include_uncertain: bool = False, include_undated: bool = False,
                     kind: str | None = None, person_id: str | None = None,
                     org_id: str | None = None, instrument_id: str | None = None,
-                    ) -> dict[str, int]:
+                    min_sources: int | None = None) -> dict[str, int]:
     """How many events may lie in the window but are not listed: {"uncertain": n,
     "undated": n}, each counted only when its option is off."""
     window = Window(start, end)
     if not window:
         return {}
     return window.left_out(session, Event.__table__,
-                           EventFilter(kind, person_id, org_id, instrument_id).conditions(),
+                           EventFilter(kind, person_id, org_id, instrument_id,
+                                       min_sources).conditions(),
                            include_uncertain=include_uncertain, include_undated=include_undated)
 
 

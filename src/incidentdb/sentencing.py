@@ -25,8 +25,16 @@ from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from incidentdb.chronology import order_by
+from incidentdb.evidence import source_counts
 from incidentdb.models import Organization, Person, Sentence
-from incidentdb.queries import Window, count_label, date_fields, inferred_of, term_label
+from incidentdb.queries import (
+    Window,
+    count_label,
+    date_fields,
+    inferred_of,
+    sourced,
+    term_label,
+)
 from incidentdb.shapes import Row
 
 LIFE = "life-imprisonment"
@@ -43,6 +51,7 @@ class SentenceFilter:
     change: str | None = None
     min_months: int | None = None
     max_months: int | None = None
+    min_sources: int | None = None
 
     @property
     def by_term(self) -> bool:
@@ -50,7 +59,7 @@ class SentenceFilter:
 
     def conditions(self) -> list[Any]:
         """Every condition but the term's."""
-        out: list[Any] = []
+        out: list[Any] = sourced(Sentence, self.min_sources)
         for column, value in ((Sentence.kind, self.kind), (Sentence.person_id, self.person_id),
                               (Sentence.case_id, self.case_id), (Sentence.status, self.status),
                               (Sentence.change, self.change)):
@@ -79,19 +88,22 @@ def list_sentences(session: Session, *, start: date | None = None, end: date | N
                    kind: str | None = None, person_id: str | None = None,
                    case_id: str | None = None, status: str | None = None,
                    min_months: int | None = None, max_months: int | None = None,
-                   change: str | None = None, limit: int | None = None) -> list[Row]:
+                   change: str | None = None, min_sources: int | None = None,
+                   limit: int | None = None) -> list[Row]:
     """Sentences in date order (incidentdb.chronology), filtered; in a window, those
     certainly inside it, and as asked those that may be (each saying why, `why`)."""
     window = Window(start, end)
     query = sentences_query(start=start, end=end, include_uncertain=include_uncertain,
                             include_undated=include_undated, kind=kind, person_id=person_id,
                             case_id=case_id, status=status, min_months=min_months,
-                            max_months=max_months, change=change)
+                            max_months=max_months, change=change, min_sources=min_sources)
     sentences = list(session.scalars(
         query.order_by(*order_by(Sentence.__table__)).limit(limit)))
     people = _names(session, Person, {s.person_id for s in sentences})
     courts = _names(session, Organization, {s.court_id for s in sentences})
-    return [_row(s, people, courts, window.why(s) if window else "") for s in sentences]
+    sources = source_counts(session, "sentences", [s.id for s in sentences])
+    return [{**_row(s, people, courts, window.why(s) if window else ""),
+             "sources": sources[s.id]} for s in sentences]
 
 
 def sentences_query(*, start: date | None = None, end: date | None = None,
@@ -99,10 +111,11 @@ def sentences_query(*, start: date | None = None, end: date | None = None,
                     kind: str | None = None, person_id: str | None = None,
                     case_id: str | None = None, status: str | None = None,
                     min_months: int | None = None, max_months: int | None = None,
-                    change: str | None = None) -> Select:
+                    change: str | None = None, min_sources: int | None = None) -> Select:
     """The sentences of `list_sentences`, unordered."""
     window = Window(start, end)
-    wanted = SentenceFilter(kind, person_id, case_id, status, change, min_months, max_months)
+    wanted = SentenceFilter(kind, person_id, case_id, status, change, min_months, max_months,
+                            min_sources)
     query: Select = select(Sentence).where(*wanted.conditions(), *wanted.term())
     if window:
         query = query.where(window.wanted(Sentence.__table__, include_uncertain,
@@ -141,14 +154,15 @@ def sentences_left_out(session: Session, *, start: date | None = None,
                        person_id: str | None = None, case_id: str | None = None,
                        status: str | None = None, min_months: int | None = None,
                        max_months: int | None = None, change: str | None = None,
-                       ) -> dict[str, int]:
+                       min_sources: int | None = None) -> dict[str, int]:
     """How many sentences the other filters keep but the listing leaves out:
     {"uncertain": n, "undated": n} as for events (with a window, each only when its
     option is off), and {"without_term": n} with a term filter: the sentences without a
     term that may lie in the window (all of them, without one)."""
     window = Window(start, end)
     table = Sentence.__table__
-    wanted = SentenceFilter(kind, person_id, case_id, status, change, min_months, max_months)
+    wanted = SentenceFilter(kind, person_id, case_id, status, change, min_months, max_months,
+                            min_sources)
     out = {}
     if window:
         out = window.left_out(session, table, [*wanted.conditions(), *wanted.term()],

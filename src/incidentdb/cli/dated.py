@@ -17,6 +17,7 @@ from incidentdb.cli.options import (
     FormatOption,
     InstrumentOption,
     LimitOption,
+    MinSourcesOption,
     OrgOption,
     Page,
     PersonOption,
@@ -100,7 +101,8 @@ def sentences(
     kind: SentenceKindOption = None, person: PersonOption = None, case: CaseOption = None,
     status: SentenceStatusOption = None, change: ChangeOption = None,
     min_months: MinMonthsOption = None, max_months: MaxMonthsOption = None,
-    limit: LimitOption = None, fmt: FormatOption = Format.table, raw: RawOption = False,
+    min_sources: MinSourcesOption = None, limit: LimitOption = None,
+    fmt: FormatOption = Format.table, raw: RawOption = False,
 ) -> None:
     """Sentences in date order: who (a person, or an unnamed group with its count), the
     term, kind, court, what each replaced and by which change, status, evidence id.
@@ -128,12 +130,13 @@ def sentences(
             "include_undated": include_undated, "kind": kind, "status": status,
             "person_id": find_person(session, person).id if person else None,
             "case_id": find_case(session, case) if case else None, "change": change,
-            "min_months": min_months, "max_months": max_months}
+            "min_months": min_months, "max_months": max_months, "min_sources": min_sources}
         page = Page.of(limit, fmt)
         rows = page.rows(list_sentences(session, **asked, limit=page.fetch), lambda: (
             count_up_to(session, sentences_query(**asked))), "sentences")
         left_out = sentences_left_out(session, **asked)
-    rows, columns = _sentence_table(rows, fmt, include_uncertain or include_undated)
+    rows, columns = _sentence_table(rows, fmt, include_uncertain or include_undated,
+                                    min_sources)
     render_rows(rows, fmt.value, columns, title=page.caption(len(rows), "sentences"),
                 empty="No sentence matches.", raw=raw)
     for note in _left_out_notes(left_out, "sentence"):
@@ -149,12 +152,12 @@ def _term_range(min_months: int | None, max_months: int | None) -> None:
 
 SENTENCE_COLUMNS = [*DATE_COLUMNS, "who", "person", "person_id", "group",
                     "group_count", "kind", "term", "term_min_months", "term_max_months",
-                    "court", "court_id", "replaces", "change", "status", "case", "id",
-                    "uncertain", "why", "inferred"]
+                    "court", "court_id", "replaces", "change", "status", "case", "sources",
+                    "id", "uncertain", "why", "inferred"]
 
 
 def _sentence_table(rows: list[dict[str, Any]], fmt: Format, uncertain: bool,
-                    ) -> tuple[list[dict[str, Any]], list[str]]:
+                    min_sources: int | None) -> tuple[list[dict[str, Any]], list[str]]:
     """The rows and columns to render: every field for scripts (in CSV, `inferred` names
     the inferred fields; JSON has their reasons); in a table, what reads, the inferred
     values marked (the court, and what was replaced by which change, only if a row has
@@ -163,7 +166,8 @@ def _sentence_table(rows: list[dict[str, Any]], fmt: Format, uncertain: bool,
         return [{**row, "inferred": sorted(row["inferred"])} for row in rows], SENTENCE_COLUMNS
     if fmt is not Format.table:
         return rows, SENTENCE_COLUMNS
-    columns = ["date", "who", "kind", "term", "court", "replaces", "change", "status", "id"]
+    columns = ["date", "who", "kind", "term", "court", "replaces", "change", "status",
+               *(["sources"] if min_sources else []), "id"]
     for shown, hidden in (("court", ["court"]), ("replaces", ["replaces", "change"])):
         if not any(row[shown] for row in rows):
             columns = [c for c in columns if c not in hidden]
@@ -188,7 +192,8 @@ def events(
         "publication, which may fall in any period before it.")] = False,
     kind: Annotated[str | None, kind_option("The kind of event", v.EVENT_KINDS)] = None,
     person: PersonOption = None, org: OrgOption = None, instrument: InstrumentOption = None,
-    limit: LimitOption = None, fmt: FormatOption = Format.table, raw: RawOption = False,
+    min_sources: MinSourcesOption = None, limit: LimitOption = None,
+    fmt: FormatOption = Format.table, raw: RawOption = False,
 ) -> None:
     """Events in date order, by month, year or date range, kind, person, organization or
     instrument.
@@ -218,11 +223,11 @@ def events(
         asked: dict[str, Any] = {"instrument_id": instrument_id,
             "start": window[0], "end": window[1], "include_uncertain": include_uncertain,
             "include_undated": include_undated, "kind": kind, "person_id": person_id,
-            "org_id": org_id}
+            "org_id": org_id, "min_sources": min_sources}
         rows = page.rows(list_events(session, **asked, limit=page.fetch),
                          lambda: count_up_to(session, events_query(**asked)), "events")
         left_out = events_left_out(session, **asked)
-    columns = _event_columns(rows, fmt, include_uncertain or include_undated)
+    columns = _event_columns(rows, fmt, include_uncertain or include_undated, min_sources)
     render_rows(rows, fmt.value, columns, title=page.caption(len(rows), "events"),
                 empty="No event matches.", raw=raw)
     for note in _left_out_notes(left_out):
@@ -251,19 +256,22 @@ def _window(month: str | None, year: int | None, start: str | None, end: str | N
     return event_window(month=month, year=year, start=from_day, end=to_day)
 
 
-def _event_columns(rows: list[dict[str, Any]], fmt: Format, uncertain: bool) -> list[str]:
+def _event_columns(rows: list[dict[str, Any]], fmt: Format, uncertain: bool,
+                   min_sources: int | None) -> list[str]:
     """A listing's columns: every field for scripts; for a table, what reads (the counts
-    only if an event has one, why only if uncertain events were asked for)."""
+    only if an event has one, why only if uncertain events were asked for, the sources
+    if --min-sources was)."""
     if fmt is not Format.table:
         return EVENT_COLUMNS
-    columns = ["date", "date_text", "kind", "title", "who", "counted", "id"]
+    columns = ["date", "date_text", "kind", "title", "who", "counted",
+               *(["sources"] if min_sources else []), "id"]
     if not any(row["counted"] for row in rows):
         columns.remove("counted")
     return ["why", *columns] if uncertain else columns
 
 
-EVENT_COLUMNS = [*DATE_COLUMNS, "kind", "title", "who", "counted", "case", "id", "uncertain",
-                 "why"]
+EVENT_COLUMNS = [*DATE_COLUMNS, "kind", "title", "who", "counted", "case", "sources", "id",
+                 "uncertain", "why"]
 
 
 def _left_out_notes(left_out: dict[str, int], record: str = "event") -> list[str]:

@@ -147,6 +147,11 @@ def kind_option(help_text: str, values: Sequence[str]) -> Any:
     return controlled_option("--kind", values, help_text, "KIND")
 
 
+MinSourcesOption = Annotated[int | None, typer.Option(
+    "--min-sources", parser=whole_number(1, 1000), metavar="N",
+    help="Only records that at least N sources support: the record's own and the further "
+    "sources that support it or give it a tighter date (a source that disputes a value "
+    "does not count).")]
 OffenceOption = Annotated[str | None, typer.Option(
     "--offence", parser=bounded_text("--offence"), metavar="ID",
     help="Charged with exactly this offence category, by its id (incidentdb charges lists "

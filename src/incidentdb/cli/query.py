@@ -19,6 +19,7 @@ from incidentdb.cli.options import (
     Format,
     FormatOption,
     LimitOption,
+    MinSourcesOption,
     OffenceOption,
     OrgOption,
     Page,
@@ -58,6 +59,7 @@ def people(ctx: typer.Context, charge: ChargeOption = None, org: OrgOption = Non
                "An occupation or a role in an organization",
                sorted({*v.OCCUPATIONS, *v.MEMBERSHIP_ROLES}))] = None,
            offence: OffenceOption = None, characterisation: CharacterisationOption = None,
+           min_sources: MinSourcesOption = None,
            limit: LimitOption = None, fmt: FormatOption = Format.table,
            raw: RawOption = False) -> None:
     """People, filtered by charge, organization or occupation.
@@ -73,12 +75,24 @@ def people(ctx: typer.Context, charge: ChargeOption = None, org: OrgOption = Non
         offence_id = find_offence(session, offence) if offence else None
         page = Page.of(limit, fmt)
         asked: dict[str, Any] = {"charge": charge, "org_id": org_id, "kind": kind,
-                                 "offence": offence_id, "characterisation": characterisation}
+                                 "offence": offence_id, "characterisation": characterisation,
+                                 "min_sources": min_sources}
         rows = page.rows(list_people(session, **asked, limit=page.fetch), lambda: count_up_to(
             session, people_query(session, **asked)), "people")
-    columns = ["name", "occupations", "organizations", "charges", "other_charges", "id"]
-    render_rows(rows, fmt.value, _charge_columns(columns, fmt, charge, offence, characterisation),
+    columns = ["name", "occupations", "organizations", "charges", "other_charges", "sources",
+               "id"]
+    columns = _sources_column(_charge_columns(columns, fmt, charge, offence, characterisation),
+                              fmt, min_sources)
+    render_rows(rows, fmt.value, columns,
                 title=page.caption(len(rows), "people"), empty="No person matches.", raw=raw)
+
+
+def _sources_column(columns: list[str], fmt: Format, min_sources: int | None) -> list[str]:
+    """A listing's columns: how many sources support each record, in a table only when
+    --min-sources asks about it (csv and json always have it)."""
+    if fmt is Format.table and not min_sources:
+        return [c for c in columns if c != "sources"]
+    return columns
 
 
 def _charge_columns(columns: list[str], fmt: Format, *asked: str | None) -> list[str]:
@@ -94,6 +108,7 @@ def cases(ctx: typer.Context, person: PersonOption = None, charge: ChargeOption 
           status: Annotated[str | None, controlled_option(
               "--status", v.CASE_STATUSES, "The case's status", "STATUS")] = None,
           offence: OffenceOption = None, characterisation: CharacterisationOption = None,
+          min_sources: MinSourcesOption = None,
           limit: LimitOption = None, fmt: FormatOption = Format.table,
           raw: RawOption = False) -> None:
     """Prosecutions with their defendants, charges and latest sentence.
@@ -109,29 +124,33 @@ def cases(ctx: typer.Context, person: PersonOption = None, charge: ChargeOption 
         offence_id = find_offence(session, offence) if offence else None
         page = Page.of(limit, fmt)
         asked: dict[str, Any] = {"person_id": person_id, "charge": charge, "status": status,
-                                 "offence": offence_id, "characterisation": characterisation}
+                                 "offence": offence_id, "characterisation": characterisation,
+                                 "min_sources": min_sources}
         rows = page.rows(list_cases(session, **asked, limit=page.fetch), lambda: count_up_to(
             session, cases_query(session, **asked)), "cases")
     columns = ["id", "title", "status", "defendants", "defendant_count",
                "defendant_count_qualifier", "charges", "other_charges", "latest_sentence",
-               "sentence_date"]
+               "sentence_date", "sources"]
     if fmt is Format.table:  # the count as the report says it ("at least 6", "dozens")
         columns[4:6] = ["defendants_counted"]
-    render_rows(rows, fmt.value, _charge_columns(columns, fmt, charge, offence, characterisation),
-                title=page.caption(len(rows), "cases"), empty="No case matches.", raw=raw)
+    columns = _sources_column(_charge_columns(columns, fmt, charge, offence, characterisation),
+                              fmt, min_sources)
+    render_rows(rows, fmt.value, columns, title=page.caption(len(rows), "cases"),
+                empty="No case matches.", raw=raw)
 
 
 @app.command("charges")
 def charges(ctx: typer.Context, charge: ChargeOption = None, offence: OffenceOption = None,
             characterisation: CharacterisationOption = None, person: PersonOption = None,
-            limit: LimitOption = None, fmt: FormatOption = Format.table,
-            raw: RawOption = False) -> None:
+            min_sources: MinSourcesOption = None, limit: LimitOption = None,
+            fmt: FormatOption = Format.table, raw: RawOption = False) -> None:
     """Offence categories with their numbers of cases, people and charges; or, given a
     filter, the matching charges one by one.
 
-    With --charge, --offence, --characterisation or --person, each matching charge is a
-    row: who (a person, or a case's unnamed defendants), case, offence, the report's
-    wording and characterisation, outcome, date. A charge must match every filter given.
+    With --charge, --offence, --characterisation, --person or --min-sources, each
+    matching charge is a row: who (a person, or a case's unnamed defendants), case,
+    offence, the report's wording and characterisation, outcome, date, sources. A charge
+    must match every filter given.
 
     Example: incidentdb charges
 
@@ -148,24 +167,26 @@ def charges(ctx: typer.Context, charge: ChargeOption = None, offence: OffenceOpt
     )
 
     with reading(ctx) as session:
-        if not (charge or offence or characterisation or person):
+        if not (charge or offence or characterisation or person or min_sources):
             summary = offence_summary(session)
         else:
             asked = ChargeFilter(charge, find_offence(session, offence) if offence else None,
                                  characterisation)
             person_id = find_person(session, person).id if person else None
             page = Page.of(limit, fmt)
-            rows = page.rows(list_charges(session, asked, person_id, page.fetch), lambda: (
-                count_up_to(session, charges_query(session, asked, person_id))), "charges")
-    if not (charge or offence or characterisation or person):
+            rows = page.rows(list_charges(session, asked, person_id, min_sources, page.fetch),
+                             lambda: count_up_to(session, charges_query(
+                                 session, asked, person_id, min_sources)), "charges")
+    if not (charge or offence or characterisation or person or min_sources):
         render_rows(summary, fmt.value, ["id", "name", "cases", "people", "charges"],
                     title="Charges by offence", raw=raw)
         return
     columns = ["date", "who", "offence", "wording", "characterisation", "outcome", "case",
-               "id"]
+               "sources", "id"]
     if fmt is not Format.table:
         columns = [*DATE_COLUMNS, "who", "person_id", "offence_id", "offence",
-                   "wording", "characterisation", "outcome", "case", "id"]
+                   "wording", "characterisation", "outcome", "case", "sources", "id"]
+    columns = _sources_column(columns, fmt, min_sources)
     render_rows(rows, fmt.value, columns, title=page.caption(len(rows), "charges"),
                 empty="No charge matches.", raw=raw)
 

@@ -46,4 +46,5 @@ def cases(conn: Connection, provenance: Provenance,
         yield entity(
             schema, entity_id("case", row.id), name=[row.title],
             summary=values(row.summary), status=[row.status], category=split(row.offences),
-            court=split(row.courts), notes=[row.excerpt], **provenance(row.source_id))
+            court=split(row.courts), notes=[row.excerpt],
+            **provenance(row.source_id, "cases", row.id))

@@ -104,19 +104,27 @@ def _date_end(part: str, bound: date | None) -> str | None:
     return bound.isoformat()[:7] if bound else None  # seasons, quarters, halves: whole months
 
 
-Provenance = Callable[[str], dict[str, list[str]]]
+Provenance = Callable[..., dict[str, list[str]]]  # (source id, table, record id)
 
 
 def provenance(conn: Connection) -> Provenance:
-    """A source's `sourceUrl` and `publisher` by its id, every source read once."""
+    """The `sourceUrl` and `publisher` of a record: its source's, and those of the further
+    sources that support or date it (`evidence`), every source read once."""
     table = Base.metadata.tables["sources"]
     sources = {row.id: row for row in conn.execute(select(table))}
+    evidence = Base.metadata.tables["evidence"]
+    further: dict[tuple[str, str], list[str]] = {}
+    for record_table, record_id, source_id in conn.execute(
+            select(evidence.c.record_table, evidence.c.record_id, evidence.c.source_id)
+            .where(evidence.c.stance != "disputes", evidence.c.record_id.is_not(None))
+            .order_by(evidence.c.source_id)):
+        further.setdefault((record_table, record_id), []).append(source_id)
 
-    def of(source_id: str) -> dict[str, list[str]]:
-        source = sources.get(source_id)
-        if source is None:
-            return {}
-        return {"sourceUrl": values(source.url), "publisher": values(source.publisher)}
+    def of(source_id: str, record_table: str = "", record_id: str = "") -> dict[str, list[str]]:
+        found = [sources[s] for s in dict.fromkeys(
+            [source_id, *further.get((record_table, record_id), [])]) if s in sources]
+        return {"sourceUrl": values(*dict.fromkeys(s.url for s in found)),
+                "publisher": values(*dict.fromkeys(s.publisher for s in found))}
 
     return of
 

@@ -49,4 +49,5 @@ def events(conn: Connection, provenance: Provenance,
             involved=[entity_id("person", p) for p in split(row.people)]
             + [entity_id("org", o) for o in split(row.organizations)],
             notes=[row.excerpt, *groups],
-            **ftm_dates(row.date_edtf, row.date_start, row.date_end), **provenance(row.source_id))
+            **ftm_dates(row.date_edtf, row.date_start, row.date_end),
+            **provenance(row.source_id, "events", row.id))

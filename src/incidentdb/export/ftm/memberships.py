@@ -33,4 +33,5 @@ def memberships(conn: Connection, provenance: Provenance,
             member=[entity_id("person", row.person_id)],
             organization=[entity_id("org", row.organization_id)], role=[row.role],
             description=[row.excerpt],
-            **ftm_dates(row.date_edtf, row.date_start, row.date_end), **provenance(row.source_id))
+            **ftm_dates(row.date_edtf, row.date_start, row.date_end),
+            **provenance(row.source_id, "memberships", row.id))

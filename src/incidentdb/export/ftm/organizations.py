@@ -40,4 +40,4 @@ def organizations(conn: Connection, provenance: Provenance,
             entity_id("org", row.id), name=[row.name], abbreviation=values(row.short_name),
             classification=[row.kind], country=country(row.country),
             description=values(row.description), notes=[row.excerpt],
-            **provenance(row.source_id))
+            **provenance(row.source_id, "organizations", row.id))

@@ -49,4 +49,4 @@ def people(conn: Connection, provenance: Provenance,
             weakAlias=[a for a in aliases if " " not in a.strip()],
             description=values(row.description), gender=values(row.gender),
             nationality=country(row.nationality), profession=split(row.occupations),
-            notes=[row.excerpt], **provenance(row.source_id))
+            notes=[row.excerpt], **provenance(row.source_id, "people", row.id))
