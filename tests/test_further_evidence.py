@@ -395,3 +395,25 @@ def _sources(engine) -> set[str]:
 
     with engine.connect() as conn:
         return set(conn.scalars(select(Source.id)))
+
+
+# --- a database on its own ----------------------------------------------------------------
+
+
+def test_a_database_file_alone_checks_and_cites(two_sources, tmp_path, monkeypatch, run):
+    """Copied alone into an empty folder (its sources' texts are stored in it), a SQLite
+    database passes `check` and cites with context; PostgreSQL holds them the same way."""
+    from .conftest import BACKEND
+
+    url = two_sources.url
+    if BACKEND == "sqlite":
+        alone = tmp_path / "alone"
+        alone.mkdir()
+        shutil.copy(two_sources.path, alone / "copy.db")
+        monkeypatch.chdir(alone)
+        url = "copy.db"
+    checked = run(url, "check")
+    assert checked.exit_code == 0, checked.stderr
+    assert checked.stdout.rstrip().endswith("No problems found.")
+    cited = as_json(run(url, "cite", "observers-bakuvi-term", "--context", "80", "-f", "json"))
+    assert "[[reduced the term of Said Mamedzade Bakuvi" in cited[0]["context"]
