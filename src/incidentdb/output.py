@@ -157,9 +157,21 @@ def show(*renderables: Any) -> None:
         for renderable in renderables:
             out.print(renderable)
     text = captured.get()
-    command = pager_command(text.count("\n"), out.height) if out.is_terminal else None
+    command = pager_command(text.count("\n"), out.height) if _on_terminal() else None
     if command is None or not _page(command, text):
         sys.stdout.write(text)
+
+
+def _on_terminal() -> bool:
+    """Whether stdout is a terminal itself (FORCE_COLOR makes Rich draw as if it were one,
+    for a pipe too: that is not a reason to page)."""
+    import sys
+
+    isatty = getattr(sys.stdout, "isatty", None)
+    try:
+        return bool(isatty and isatty())
+    except ValueError:  # closed
+        return False
 
 
 def pager_command(lines: int, height: int) -> list[str] | None:
@@ -327,21 +339,24 @@ def _narrowest(cells: dict[str, list[str]], headers: dict[str, str],
 
 def _records(cells: dict[str, list[str]], headers: dict[str, str], widths: dict[str, int],
              title: str | None) -> Any:
-    """The rows as records, one field a line (a field empty in a row left out), a line
-    between records: for a terminal too narrow for the table."""
+    """The rows as records for a terminal too narrow for the table: a field a line (its
+    name, then its value; a field empty in a row left out), a blank line between records,
+    no borders, so that an id has all the width but its field's name."""
     from rich.table import Table
     from rich.text import Text
 
-    table = Table(title=title, title_justify="left", show_header=False)
-    table.add_column(no_wrap=True)
+    table = Table(title=title, title_justify="left", box=None, show_header=False,
+                  padding=(0, 2, 0, 0), pad_edge=False)
+    table.add_column(no_wrap=True, style="bold")
     table.add_column(overflow="fold")
     count = len(next(iter(cells.values()), []))
     for index in range(count):
-        fields = [column for column, values in cells.items() if values[index]]
-        for number, column in enumerate(fields, 1):
-            table.add_row(Text(headers[column]),
-                          Text(cells[column][index], no_wrap=column in widths or None),
-                          end_section=number == len(fields) and index < count - 1)
+        if index:
+            table.add_row()
+        for column, values in cells.items():
+            if values[index]:
+                table.add_row(Text(headers[column]),
+                              Text(values[index], no_wrap=column in widths or None))
     return table
 
 
@@ -425,10 +440,10 @@ def render_case_file(data: dict[str, Any], fmt: str, raw: bool = False) -> None:
                      f"status: {_escape(_marked(case, 'status', case['status']))}")
         if case["charges"]:
             parts.append(rich_table(case["charges"], [
-                "date", "offence", "wording", "characterisation", "outcome", "id"]))
+                "date", "offence", "wording", "characterisation", "outcome", "id"], "Charges"))
         if case["sentences"]:
             parts.append(rich_table(case["sentences"], [
-                "date", "kind", "term", "change", "replaces", "status", "id"]))
+                "date", "kind", "term", "change", "replaces", "status", "id"], "Sentences"))
     for key, columns, title in CASE_FILE_TABLES[3:]:
         if data.get(key):
             parts.append(rich_table(data[key], columns, title))
