@@ -22,6 +22,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+from rich.cells import cell_len
 from typer.testing import CliRunner
 
 from incidentdb import output
@@ -276,8 +277,6 @@ def test_ids_and_dates_never_break_at_narrow_widths(loaded_db, width, args, ids,
     result = _cli(loaded_db.url, *args, env={"COLUMNS": width, "NO_COLOR": "1"})
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
-    from rich.cells import cell_len
-
     assert max(map(cell_len, lines)) <= int(width)  # nothing cut, nothing wider
     broken = [row[c] for row in rows for c in ids if not _whole(row[c], lines)]
     broken += [row[c] for row in rows for c in dates if row[c] and not _whole(row[c], lines)]
@@ -322,6 +321,22 @@ def test_a_table_too_narrow_for_its_prose_shows_records(loaded_db):
     wide = _cli(loaded_db.url, "events", "--month", "2021-06",
                 env={"COLUMNS": "160", "NO_COLOR": "1"}).stdout.splitlines()
     assert wide[1].startswith("┏") and "┃ id " in wide[2]  # a table where there is room
+
+
+def test_timeline_bars_shrink_to_a_narrow_terminal(loaded_db):
+    """At 30 columns the longest bar is what the month and count leave (7 characters),
+    not 30 characters cut to the same "██████…" for every month."""
+    counts = {row["month"]: int(row["events"]) for row in csv.DictReader(io.StringIO(
+        _cli(loaded_db.url, "timeline", "--year", "2021", "--format", "csv").stdout))}
+    assert (counts["2021-01"], counts["2021-03"]) == (1, 7)
+    assert max(n for month, n in counts.items() if month.startswith("2021-")) == 7
+    result = _cli(loaded_db.url, "timeline", "--year", "2021",
+                  env={"COLUMNS": "30", "NO_COLOR": "1"})
+    lines = result.stdout.splitlines()
+    assert "│ 2021-01 │      1 │ █       │" in lines
+    assert "│ 2021-03 │      7 │ ███████ │" in lines
+    assert "…" not in result.stdout
+    assert max(map(len, lines)) <= 30
 
 
 @pytest.mark.parametrize("width", ["200", "60"])

@@ -398,14 +398,22 @@ def render_bars(rows: list[dict[str, Any]], label: str, value: str, title: str,
                 footer: str = "") -> None:
     from rich.table import Table
 
+    labels = [str(row[label]) for row in rows]
+    counts = [str(row[value]) for row in rows]
+    # the longest bar is 30 characters, or what the terminal leaves beside the numbers
+    room = console().width - max(map(len, [label, *labels])) - max(map(len, [value, *counts]))
+    longest = max(1, min(BAR_MAX, room - 10))  # 10: the borders and padding of 3 columns
     table = Table(title=title, title_justify="left")
-    table.add_column(label)
-    table.add_column(value, justify="right")
+    table.add_column(label, no_wrap=True)
+    table.add_column(value, justify="right", no_wrap=True)
     table.add_column("")
     peak = max([r[value] for r in rows] + [1])
-    for row in rows:
-        table.add_row(str(row[label]), str(row[value]), "█" * round(30 * row[value] / peak))
+    for row, shown, count in zip(rows, labels, counts, strict=True):
+        table.add_row(shown, count, "█" * round(longest * row[value] / peak))
     show(table, *([footer] if footer else []))
+
+
+BAR_MAX = 30
 
 
 def render_case_file(data: dict[str, Any], fmt: str, raw: bool = False) -> None:
