@@ -196,7 +196,8 @@ def test_the_charges_column_holds_the_matched_charges_and_the_others_apart(loade
     assert unfiltered["fuad-gahramanli"]["other_charges"] == ""
     table = run(loaded_db.url, "people").stdout
     assert "other charges" not in table  # a table without a filter has no such column
-    assert "other charges" in run(loaded_db.url, "people", "--offence", "hooliganism").stdout
+    assert "other charges" in run(loaded_db.url, "people", "--characterisation",
+                                  "spurious").stdout
 
 
 # --- case files: the group's part apart ------------------------------------------------

@@ -170,11 +170,11 @@ def test_cases_by_charge_csv_is_the_readme_example(loaded_db, run):
     result = run(loaded_db.url, "cases", "--charge", "covid", "--format", "csv")
     assert result.stdout.splitlines() == [
         "id,title,status,defendants,defendant_count,defendant_count_qualifier,charges,"
-        "other_charges,latest_sentence,sentence_date",
+        "other_charges,latest_sentence,sentence_date,sources",
         "imanli-case,Prosecution of Mahammad Imanli,pardoned,Mahammad Imanli,,,"
-        "Spreading Covid-19,,imprisonment 1 year,2020-12",
+        "Spreading Covid-19,,imprisonment 1 year,2020-12,1",
         "mehdi-ibrahimov-case,Prosecution of Mehdi Ibrahimov,sentenced,Mehdi Ibrahimov,,,"
-        "Spreading Covid-19,,suspended 1 year 3 months,2021-02",
+        "Spreading Covid-19,,suspended 1 year 3 months,2021-02,1",
     ]
 
 

@@ -93,3 +93,18 @@ def test_a_readme_example_prints_what_the_readme_shows(loaded_db, line, argument
 ])
 def test_an_ellipsis_line_stands_for_any_lines(expected, actual, match):
     assert _matches(expected, actual) is match
+
+
+def test_the_readme_tool_keeps_an_example_shortened_where_it_was():
+    """tools/readme_examples.py rewrites the outputs; a shortened one stays shortened."""
+    import importlib.util
+
+    path = README.parent / "tools" / "readme_examples.py"
+    spec = importlib.util.spec_from_file_location("readme_examples", path)
+    assert spec is not None and spec.loader is not None
+    tool = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tool)
+    new = ["title", "a", "b", "c", "d", "e"]
+    assert tool.shortened(["title", "x"], new) == new  # not shortened: the whole output
+    assert tool.shortened(["title", "...", "d", "..."], new) == ["title", "...", "d", "..."]
+    assert tool.shortened(["title", "a", "...", "d"], new) == ["title", "a", "...", "d", "e"]

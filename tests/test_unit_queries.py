@@ -622,15 +622,16 @@ def test_people_come_in_name_order_with_their_details(ruritania: Session) -> Non
     assert by_id["anna-berg"] == {
         "id": "anna-berg", "name": "Anna Berg", "occupations": ["blogger", "journalist"],
         "organizations": ["UP"], "charges": ["Insulting the monarch", "Petty theft"],
-        "other_charges": [], "description": "A columnist on the courts."}
+        "other_charges": [], "sources": 1, "description": "A columnist on the courts."}
     # no description: an empty text, not None
     assert by_id["lawyer-dahl"] == {
         "id": "lawyer-dahl", "name": "Carl Dahl", "occupations": ["lawyer"],
         "organizations": [], "charges": ["Evasion of taxes"], "other_charges": [],
-        "description": ""}
+        "sources": 1, "description": ""}
     assert by_id["elder-eva-falk"] == {
         "id": "elder-eva-falk", "name": "Eva Falk", "occupations": [], "organizations": [],
-        "charges": [], "other_charges": [], "description": "A baker, aunt of the activist."}
+        "charges": [], "other_charges": [], "sources": 1,
+        "description": "A baker, aunt of the activist."}
     # two charges of one offence: the offence once
     assert by_id["eva-falk"]["charges"] == ["Evasion of taxes"]
     # organizations in name order, by short name where there is one
@@ -749,7 +750,7 @@ def test_cases_in_id_order_with_defendants_charges_and_latest_sentence(
         "defendants": ["Anna Berg"], "defendant_count": None,
         "defendant_count_qualifier": None,
         "charges": ["Insulting the monarch", "Petty theft"], "other_charges": [],
-        "latest_sentence": "house-arrest 1 year 6 months", "sentence_date": ""}
+        "latest_sentence": "house-arrest 1 year 6 months", "sentence_date": "", "sources": 1}
     # defendants in name order (their ids and the file give the other order); the offence
     # once; the newest date wins, undated last
     assert by_id["dahl-falk-case"].pop("inferred") == {}
@@ -758,7 +759,8 @@ def test_cases_in_id_order_with_defendants_charges_and_latest_sentence(
         "id": "dahl-falk-case", "title": "Trial of Carl Dahl and Eva Falk", "status": "trial",
         "defendants": ["Carl Dahl", "Eva Falk"], "defendant_count": 5,
         "defendant_count_qualifier": "at-least", "charges": ["Evasion of taxes"],
-        "other_charges": [], "latest_sentence": "suspended 1 year", "sentence_date": "2020-07"}
+        "other_charges": [], "latest_sentence": "suspended 1 year", "sentence_date": "2020-07",
+        "sources": 1}
     # two sentences of one month: the smaller id
     assert by_id["group-case"].pop("inferred") == {}
     by_id["group-case"].pop("defendants_counted")
@@ -766,7 +768,7 @@ def test_cases_in_id_order_with_defendants_charges_and_latest_sentence(
         "id": "group-case", "title": "Case of the harbour workers", "status": "pardoned",
         "defendants": [], "defendant_count": 7, "defendant_count_qualifier": "exact",
         "charges": ["Unlawful assembly"], "other_charges": [],
-        "latest_sentence": "imprisonment 1 to 2 years", "sentence_date": "2020-08"}
+        "latest_sentence": "imprisonment 1 to 2 years", "sentence_date": "2020-08", "sources": 1}
     assert (by_id["holm-case"]["latest_sentence"], by_id["holm-case"]["sentence_date"]) == (
         "life-imprisonment life", "")
     assert by_id["holm-case"]["defendants"] == []
@@ -779,7 +781,8 @@ def test_cases_in_id_order_with_defendants_charges_and_latest_sentence(
     assert by_id["quiet-case"] == {
         "id": "quiet-case", "title": "Inquiry into the harbour fire", "status": "investigation",
         "defendants": ["Eva Falk"], "defendant_count": None, "defendant_count_qualifier": None,
-        "charges": [], "other_charges": [], "latest_sentence": "", "sentence_date": ""}
+        "charges": [], "other_charges": [], "latest_sentence": "", "sentence_date": "",
+        "sources": 1}
 
 
 def test_cases_of_a_person_as_defendant_charged_or_sentenced(ruritania: Session) -> None:
@@ -869,7 +872,8 @@ def test_an_event_row_says_date_kind_title_who_and_case(ruritania: Session) -> N
         "date": "2020-03-03", "date_text": "On March 3", "id": "berg-arrest", "kind": "arrest",
         "title": "Berg arrested", "who": ["Capital Court", "Anna Berg"], "case": "berg-case",
         "uncertain": False, "why": "", "bounds": "", "inferred": {}, "counts": [],
-        "counted": "", "date_start": date(2020, 3, 3), "date_end": date(2020, 3, 3),
+        "counted": "", "sources": 1, "date_start": date(2020, 3, 3),
+        "date_end": date(2020, 3, 3),
         "date_precision": "day",
         "earliest": date(2020, 3, 3), "earliest_basis": "stated", "earliest_from": "",
         "latest": date(2020, 3, 3), "latest_basis": "stated", "latest_from": "",
@@ -877,7 +881,7 @@ def test_an_event_row_says_date_kind_title_who_and_case(ruritania: Session) -> N
     assert by_id["jung-statement"] == {
         "date": "", "date_text": "", "id": "jung-statement", "kind": "statement",
         "title": "Jung speaks", "who": ["Ida Jung"], "case": "", "uncertain": False, "why": "",
-        "inferred": {}, "counts": [], "counted": "",
+        "inferred": {}, "counts": [], "counted": "", "sources": 1,
         "bounds": "not after 2021-01-15", "date_start": None, "date_end": None,
         "date_precision": "", "earliest": None, "earliest_basis": "none", "earliest_from": "",
         "latest": date(2021, 1, 15), "latest_basis": "derived",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -71,10 +72,14 @@ def _json_default(value: Any) -> Any:
     raise TypeError(f"cannot serialise {type(value).__name__}")
 
 
-def dumps(value: Any) -> str:
+def dumps(value: Any, *, compact: bool = False) -> str:
+    """The one JSON rule of `--format json`: one JSON value indented by 2 spaces, with
+    non-ASCII characters as they are (the caller ends it with a newline). `compact`: on
+    one line, as NDJSON writes each record (and as the exports write theirs)."""
     import json
 
-    return json.dumps(value, ensure_ascii=False, default=_json_default)
+    return json.dumps(value, ensure_ascii=False, indent=None if compact else 2,
+                      default=_json_default)
 
 
 RAW_NOTE = ("Note: --raw: CSV cells are written as they are, without neutralising "
@@ -90,17 +95,16 @@ def write_machine(rows: list[dict[str, Any]], fmt: str, columns: list[str] | Non
     a spreadsheet should know it is not safe).
     """
     import csv
-    import json
     import sys
 
     if raw and fmt == "csv":
         sys.stderr.write(RAW_NOTE + "\n")
     out = stream or sys.stdout
     if fmt == "json":
-        out.write(json.dumps(rows, ensure_ascii=False, indent=2, default=_json_default) + "\n")
+        out.write(dumps(rows) + "\n")
     elif fmt == "ndjson":
         for row in rows:
-            out.write(dumps(row) + "\n")
+            out.write(dumps(row, compact=True) + "\n")
     else:
         columns = columns or (list(rows[0]) if rows else [])
         writer = csv.writer(_LineFeedRows(out), lineterminator="\r\n")
@@ -136,21 +140,232 @@ def console() -> Any:
     return Console(width=width, highlight=False)
 
 
+# --- the terminal: what a table writes, and the pager --------------------------------------
+
+# Whether a table taller than the terminal goes through a pager: the app's global options
+# set it for each run (--no-pager, INCIDENTDB_NO_PAGER), before any command renders.
+_PAGING = {"enabled": True}
+
+
+def set_paging(enabled: bool) -> None:
+    _PAGING["enabled"] = enabled
+
+
+def show(*renderables: Any) -> None:
+    """Write what a table command shows: rendered once, then written to stdout, or given to
+    a pager when stdout is a terminal and the text is taller than it (`pager_command`).
+
+    The text is written with stdout's own `write`, not by Rich, so that a reader that went
+    away (`| head`) raises BrokenPipeError to the app's one error path, which ends quietly
+    with exit code 0 (Rich would exit with 1).
+    """
+    import sys
+
+    out = console()
+    with out.capture() as captured:
+        for renderable in renderables:
+            out.print(renderable)
+    text = captured.get()
+    command = pager_command(text.count("\n"), out.height) if _on_terminal() else None
+    if command is None or not _page(command, text):
+        sys.stdout.write(text)
+
+
+def _on_terminal() -> bool:
+    """Whether stdout is a terminal itself (FORCE_COLOR makes Rich draw as if it were one,
+    for a pipe too: that is not a reason to page)."""
+    import sys
+
+    isatty = getattr(sys.stdout, "isatty", None)
+    try:
+        return bool(isatty and isatty())
+    except ValueError:  # closed
+        return False
+
+
+def pager_command(lines: int, height: int) -> list[str] | None:
+    """The pager for `lines` lines of output on a terminal `height` lines tall, or None.
+
+    None when paging is off (--no-pager, INCIDENTDB_NO_PAGER) or the output fits (the
+    prompt needs a line). Else $PAGER (split as a shell would split it; empty or `cat`:
+    no pager), else `less -FRX` if installed (-F: output that fits one screen is just
+    printed; -R: colours; -X: the output stays on the screen after less quits).
+    """
+    import os
+    import shlex
+    import shutil
+
+    if not _PAGING["enabled"] or lines < height:
+        return None
+    chosen = os.environ.get("PAGER")
+    if chosen is not None:
+        try:
+            command = shlex.split(chosen)
+        except ValueError:  # unbalanced quotes: run it as one name, which fails below
+            command = [chosen]
+        return command if command and command != ["cat"] else None
+    less = shutil.which("less")
+    return [less, "-FRX"] if less else None
+
+
+def _page(command: list[str], text: str) -> bool:
+    """Show the text through the pager; False (and a note on stderr) if it cannot be run.
+
+    A pager that quits before reading everything (q in less) is not an error, and Ctrl-C
+    belongs to the pager while it runs, as in pydoc; SIGTERM ends both.
+    """
+    import os
+    import subprocess
+    import sys
+
+    sys.stdout.flush()
+    env = os.environ if "LESS" in os.environ else {**os.environ, "LESS": "FRX"}  # as git
+    try:
+        pager = subprocess.Popen(command, stdin=subprocess.PIPE, env=env)
+    except OSError as exc:
+        sys.stderr.write(f"Note: the pager {command[0]!r} cannot be run "
+                         f"({exc.strerror or exc}); writing without it.\n")
+        return False
+    assert pager.stdin is not None
+    try:
+        with pager.stdin as pipe:
+            pipe.write(text.encode(sys.stdout.encoding or "utf-8", "backslashreplace"))
+    except BrokenPipeError:  # the pager quit before reading it all
+        pass
+    except KeyboardInterrupt as exc:
+        _stop_unless_ctrl_c(pager, exc)
+    while True:
+        try:
+            pager.wait()
+            return True
+        except KeyboardInterrupt as exc:
+            _stop_unless_ctrl_c(pager, exc)
+
+
+def _stop_unless_ctrl_c(pager: Any, exc: KeyboardInterrupt) -> None:
+    """Ctrl-C while the pager runs is the pager's (it ignores it, or quits): go on waiting.
+    Anything raised like it (the console script's SIGTERM) ends the pager and goes on."""
+    if type(exc) is not KeyboardInterrupt:
+        pager.terminate()
+        pager.wait()
+        raise exc
+
+
+# --- tables ------------------------------------------------------------------------------
+
 ID_COLUMNS = {"id", "evidence", "record_id", "replaces"}
+DATE_COLUMNS = {"date", "earliest", "latest", "month", "sentence_date", "date_start",
+                "date_end", "bounds"}
+
+
+def unbroken(column: str) -> bool:
+    """Whether a column holds ids or dates, which a table never breaks inside: ids are
+    copied into the next command, and "2021-" above "06" reads as another date."""
+    return (column in ID_COLUMNS or column in DATE_COLUMNS or column.endswith("id")
+            or column.endswith("_date"))
+
+
+# Where a date as shown may go on a new line: after "; " and before " (" ("2020 (not
+# before 2020-03)", "not before 2020; not after 2021-07").
+_DATE_PHRASE = re.compile(r"(?<=;) | (?=\()")
+
+
+def _lines(parts: list[str], width: int) -> str:
+    """The parts, as many on each line (joined by a space) as fit in `width`; a longer
+    part alone on its line."""
+    from rich.cells import cell_len
+
+    lines: list[str] = []
+    for part in parts:
+        if lines and cell_len(lines[-1]) + 1 + cell_len(part) <= width:
+            lines[-1] += " " + part
+        else:
+            lines.append(part)
+    return "\n".join(lines)
+
+
+# A prose column narrower than this (or than its longest value, if shorter) cannot be
+# read: a table that cannot give each one that much beside its ids and dates is shown
+# as records instead (one field a line, as psql's expanded display).
+PROSE_MIN_WIDTH = 12
 
 
 def rich_table(rows: list[dict[str, Any]], columns: list[str], title: str | None = None,
-               ) -> Any:
-    from rich.table import Table
+               width: int | None = None) -> Any:
+    """A Rich table of the rows, fitted to `width` (default: the console's).
 
+    Ids and dates never break (`unbroken`): such a column is as wide as its longest id or
+    date phrase, and only the other columns fold to fit. When that leaves a prose column
+    less than PROSE_MIN_WIDTH, the rows are shown as records instead (`_records`). A
+    column empty in every row is left out (csv and json keep it).
+    """
+    from rich.cells import cell_len
+    from rich.table import Table
+    from rich.text import Text
+
+    cells = _cells(rows, columns)
+    headers = {column: column.replace("_", " ") for column in cells}
+    widths: dict[str, int] = {}  # of the unbroken columns
+    for column in [column for column in cells if unbroken(column)]:
+        phrases = [_DATE_PHRASE.split(cell) for cell in cells[column]]
+        widths[column] = max(map(cell_len, [*headers[column].split(),
+                                            *(part for parts in phrases for part in parts)]))
+        cells[column] = [_lines(parts, widths[column]) for parts in phrases]
+    if rows and _narrowest(cells, headers, widths) > (width or console().width):
+        return _records(cells, headers, widths, title)
     table = Table(title=title, title_justify="left", show_lines=False)
-    for column in columns:
-        # ids are copied into the next command: give them room before prose columns
-        ratio = None if column in ID_COLUMNS else 1
-        table.add_column(column.replace("_", " "), overflow="fold", ratio=ratio)
-    for row in rows:
-        table.add_row(*(_escape(_marked(row, c, _shown(
-            _date_shown(row) if c == "date" else row.get(c)))) for c in columns))
+    for column, header in headers.items():
+        if column in widths:
+            table.add_column(_lines(header.split(), widths[column]), no_wrap=True,
+                             min_width=widths[column])
+        else:
+            table.add_column(header, overflow="fold")
+    for index in range(len(rows)):
+        table.add_row(*(Text(cells[column][index]) for column in cells))
+    return table
+
+
+def _cells(rows: list[dict[str, Any]], columns: list[str]) -> dict[str, list[str]]:
+    """Each column's values as shown, the columns empty in every row left out."""
+    cells = {column: [str(_marked(row, column, _shown(
+        _date_shown(row) if column == "date" else row.get(column)))) for row in rows]
+        for column in columns}
+    return {column: values for column, values in cells.items() if any(values) or not rows}
+
+
+def _narrowest(cells: dict[str, list[str]], headers: dict[str, str],
+               widths: dict[str, int]) -> int:
+    """The width of the narrowest readable table: the unbroken columns whole, each other
+    one PROSE_MIN_WIDTH (or its longest line or header word, if shorter), and the
+    borders and padding (3 a column, and 1)."""
+    from rich.cells import cell_len
+
+    prose = sum(min(PROSE_MIN_WIDTH, max(map(cell_len, [
+        *headers[column].split(), *(line for cell in values for line in cell.splitlines())])))
+        for column, values in cells.items() if column not in widths)
+    return sum(widths.values()) + prose + 3 * len(cells) + 1
+
+
+def _records(cells: dict[str, list[str]], headers: dict[str, str], widths: dict[str, int],
+             title: str | None) -> Any:
+    """The rows as records for a terminal too narrow for the table: a field a line (its
+    name, then its value; a field empty in a row left out), a blank line between records,
+    no borders, so that an id has all the width but its field's name."""
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(title=title, title_justify="left", box=None, show_header=False,
+                  padding=(0, 2, 0, 0), pad_edge=False)
+    table.add_column(no_wrap=True, style="bold")
+    table.add_column(overflow="fold")
+    count = len(next(iter(cells.values()), []))
+    for index in range(count):
+        if index:
+            table.add_row()
+        for column, values in cells.items():
+            if values[index]:
+                table.add_row(Text(headers[column]),
+                              Text(values[index], no_wrap=column in widths or None))
     return table
 
 
@@ -185,28 +400,29 @@ def render_rows(rows: list[dict[str, Any]], fmt: str, columns: list[str] | None 
     if fmt != "table":
         write_machine(rows, fmt, columns, raw=raw)
         return
-    out = console()
-    if not rows:
-        out.print(empty)
-        return
-    out.print(rich_table(rows, columns or list(rows[0]), title))
+    show(rich_table(rows, columns or list(rows[0]), title) if rows else empty)
 
 
 def render_bars(rows: list[dict[str, Any]], label: str, value: str, title: str,
                 footer: str = "") -> None:
     from rich.table import Table
 
-    out = console()
+    labels = [str(row[label]) for row in rows]
+    counts = [str(row[value]) for row in rows]
+    # the longest bar is 30 characters, or what the terminal leaves beside the numbers
+    room = console().width - max(map(len, [label, *labels])) - max(map(len, [value, *counts]))
+    longest = max(1, min(BAR_MAX, room - 10))  # 10: the borders and padding of 3 columns
     table = Table(title=title, title_justify="left")
-    table.add_column(label)
-    table.add_column(value, justify="right")
+    table.add_column(label, no_wrap=True)
+    table.add_column(value, justify="right", no_wrap=True)
     table.add_column("")
     peak = max([r[value] for r in rows] + [1])
-    for row in rows:
-        table.add_row(str(row[label]), str(row[value]), "█" * round(30 * row[value] / peak))
-    out.print(table)
-    if footer:
-        out.print(footer)
+    for row, shown, count in zip(rows, labels, counts, strict=True):
+        table.add_row(shown, count, "█" * round(longest * row[value] / peak))
+    show(table, *([footer] if footer else []))
+
+
+BAR_MAX = 30
 
 
 def render_case_file(data: dict[str, Any], fmt: str, raw: bool = False) -> None:
@@ -223,7 +439,6 @@ def render_case_file(data: dict[str, Any], fmt: str, raw: bool = False) -> None:
         return
     from rich.panel import Panel
 
-    out = console()
     lines = [f"[bold]{_escape(data['name'])}[/bold]  ({_escape(data['id'])})"]
     if data.get("description"):
         lines.append(_escape(data["description"]))
@@ -233,22 +448,23 @@ def render_case_file(data: dict[str, Any], fmt: str, raw: bool = False) -> None:
     for key in ("kind", "parent", "country", "gender", "nationality"):
         if data.get(key):
             lines.append(f"{key.capitalize()}: {_escape(data[key])}")
-    out.print(Panel("\n".join(lines), expand=False))
+    parts: list[Any] = [Panel("\n".join(lines), expand=False)]
     for key, columns, title in CASE_FILE_TABLES[:3]:
         if data.get(key):
-            out.print(rich_table(data[key], columns, title))
+            parts.append(rich_table(data[key], columns, title))
     for case in data.get("cases", []):
-        _render_case(out, case)
+        parts += _case_parts(case)
     for key, columns, title in CASE_FILE_TABLES[3:]:
         if data.get(key):
-            out.print(rich_table(data[key], columns, title))
+            parts.append(rich_table(data[key], _sourced(columns, data[key]), title))
+    show(*parts)
 
 
-def _render_case(out: Any, case: dict[str, Any]) -> None:
+def _case_parts(case: dict[str, Any]) -> list[Any]:
     """One case of a person's case file: the person's own charges and sentences, then,
     labelled apart, those of the case's unnamed defendants."""
-    out.print(f"\n[bold]Case[/bold] {_escape(case['title'])} ({_escape(case['id'])}), "
-              f"status: {_escape(_marked(case, 'status', case['status']))}")
+    parts: list[Any] = [f"\n[bold]Case[/bold] {_escape(case['title'])} ({_escape(case['id'])}), "
+                        f"status: {_escape(_marked(case, 'status', case['status']))}"]
     charge_columns = ["date", "offence", "wording", "characterisation", "outcome", "sources",
                       "id"]
     for key, columns, title in (
@@ -261,7 +477,15 @@ def _render_case(out: Any, case: dict[str, Any]) -> None:
          "Sentences of groups in the case (not this person's)"),
     ):
         if case.get(key):
-            out.print(rich_table(case[key], columns, title))
+            parts.append(rich_table(case[key], _sourced(columns, case[key]), title))
+    return parts
+
+
+def _sourced(columns: list[str], rows: list[dict[str, Any]]) -> list[str]:
+    """A case file's columns, `sources` only where a further source supports a fact."""
+    if any(row.get("sources", 1) > 1 for row in rows):
+        return columns
+    return [c for c in columns if c != "sources"]
 
 
 # The tables of a case file around its cases: (key, columns, title); the first three

@@ -221,6 +221,10 @@ def main_options(
         "--read-only", help="Open the database read-only (SQLite mode=ro; a read-only "
         "PostgreSQL session): queries and exports work, load and db upgrade are refused. "
         "mode=ro in a SQLite URL does the same.")] = False,
+    no_pager: Annotated[bool, typer.Option(
+        "--no-pager", envvar="INCIDENTDB_NO_PAGER", help="Never send a table through a "
+        "pager. By default a table taller than the terminal goes through $PAGER (empty or "
+        "cat: none), else less -FRX; never in a pipe, nor csv/json/ndjson.")] = False,
     version: Annotated[bool, typer.Option(
         "--version", callback=_version, is_eager=True,
         help="Print the version and exit.")] = False,
@@ -229,6 +233,9 @@ def main_options(
         err("Error: --db is empty: give a database URL or the path of a SQLite file")
         raise typer.Exit(2)
     ctx.obj = {"db": db, "read_only": read_only}
+    from incidentdb.output import set_paging
+
+    set_paging(not no_pager)  # set on every run: in-process runs share the module
 
 
 def db_url(ctx: typer.Context) -> str | None:

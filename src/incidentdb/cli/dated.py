@@ -109,9 +109,8 @@ def sentences(
 
     Dates work as for events: a sentence is in a period when its date, stated or
     derived, lies inside it; those that may fall in it are counted on stderr and
-    --include-uncertain / --include-undated list them. A sentence without a term (a
-    suspended sentence or house arrest of no stated length, a term the report does not
-    give) is left out by --min-months and --max-months and counted on stderr.
+    --include-uncertain / --include-undated list them. A sentence without a term is
+    left out by --min-months and --max-months and counted on stderr.
 
     Example: incidentdb sentences --year 2021
 

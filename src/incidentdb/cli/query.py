@@ -270,7 +270,7 @@ def stats(ctx: typer.Context, fmt: FormatOption = Format.table, raw: RawOption =
 
     Example: incidentdb stats
     """
-    from incidentdb.output import console, dumps, rich_table, write_machine
+    from incidentdb.output import dumps, rich_table, show, write_machine
     from incidentdb.queries import stats as stats_query
 
     with reading(ctx) as session:
@@ -278,9 +278,8 @@ def stats(ctx: typer.Context, fmt: FormatOption = Format.table, raw: RawOption =
     if fmt is Format.json:
         typer.echo(dumps(sections))
     elif fmt is Format.table:
-        out = console()
-        for title, rows in sections.items():
-            out.print(rich_table(rows, list(rows[0]) if rows else [], title.capitalize()))
+        show(*(rich_table(rows, list(rows[0]) if rows else [], title.capitalize())
+               for title, rows in sections.items()))
     else:
         flat = [{"section": title, "key": str(list(row.values())[0]),
                  "value": list(row.values())[1]} for title, rows in sections.items()
