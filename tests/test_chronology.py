@@ -316,7 +316,8 @@ events:
                                       "one of event, charge, sentence, membership), not "
                                       "'person:aynur-mammadova'"),
     ("before: {id: mammadova-sentence, excerpt: words not in the report}",
-     "excerpt not found in source 'examplestan-2021': 'words not in the report'"),
+     "excerpt not found in source 'examplestan-2021': 'words not in the report'; nearest at "
+     "34-56 (score 0.62): 'is an invented report,'"),
     ("during: {id: mammadova-sentence, occurrence: 1}",
      "occurrence needs the during's own excerpt"),
     ("reported: {date: sometime, excerpt: held for several days}",

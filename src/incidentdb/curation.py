@@ -1,0 +1,272 @@
+"""Tools for curators: where an excerpt stands, the passages nearest to one that stands
+nowhere, a source's record written from its text, and the id a mistyped reference meant.
+
+Offsets are the loader's: white space folded (`validate.SourceText`), counted in
+characters of the source text. The nearest passages are found in two steps, so that
+a 100 KB text answers in a fraction of a second: every window of the excerpt's length
+that starts at a word is scored by the share of characters it has in common with the
+excerpt (difflib's `quick_ratio`, kept up to date as the window slides); the best of
+them are scored again with `SequenceMatcher.ratio`, their ends moved to the word end
+that scores best.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import heapq
+import os
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from incidentdb.checks import MAX_OCCURRENCES, Invalid, check_value
+from incidentdb.errors import UserError
+from incidentdb.sections import SECTIONS
+from incidentdb.shapes import Row
+from incidentdb.validate import SourceText, decode_text
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+__all__ = ["Found", "Passage", "find_excerpt", "nearest_id", "nearest_passages",
+           "source_record", "text_of_file", "text_of_source"]
+
+NEAREST = 3  # passages shown when an excerpt is not found
+SCREENED = 40  # windows (the best by quick_ratio) scored again with ratio
+REFINED = 4  # end positions tried per passage kept, beside the excerpt's own length
+SUGGESTION_CUTOFF = 0.6  # difflib's: how alike an id must be to be suggested
+EXCERPT_COLUMNS = ["match", "occurrence", "start", "end", "score", "passage"]
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A passage of a source: its offsets in the text, how like the excerpt it is (1.0:
+    the excerpt itself), its words (white space folded), and the `occurrence: N` a record
+    quoting it needs (None when it occurs once)."""
+
+    start: int
+    end: int
+    score: float
+    text: str
+    occurrence: int | None
+
+
+@dataclass(frozen=True)
+class Found:
+    """Where an excerpt stands in a source: every occurrence (`exact`), or, when it
+    occurs nowhere, the nearest passages."""
+
+    source_id: str
+    exact: bool
+    passages: list[Passage]
+    times: int  # occurrences found, at most MAX_OCCURRENCES + 1
+
+    def rows(self) -> list[Row]:
+        """A row per passage: match (exact, nearest), occurrence, start, end, score,
+        passage."""
+        match = "exact" if self.exact else "nearest"
+        return [{"match": match, "occurrence": p.occurrence, "start": p.start, "end": p.end,
+                 "score": p.score, "passage": p.text} for p in self.passages]
+
+    def note(self) -> str:
+        """What to do with the answer, in one line: the occurrence a record needs, or that
+        the excerpt is not in the source."""
+        if not self.exact:
+            return (f"excerpt not found in source {self.source_id!r}; the nearest passages "
+                    "are shown")
+        if self.times > 1:
+            times = (f"more than {MAX_OCCURRENCES}" if self.times > MAX_OCCURRENCES
+                     else str(self.times))
+            return (f"excerpt occurs {times} times in source {self.source_id!r}: a record "
+                    "quoting it needs `occurrence: N` (or a longer excerpt)")
+        return ""
+
+
+def find_excerpt(source: SourceText, excerpt: str, nearest: int = NEAREST) -> Found:
+    """Every occurrence of the excerpt in the source, with the offsets the loader would
+    store; when there is none, the `nearest` passages most like it."""
+    positions = source.occurrences(excerpt)
+    if not positions:
+        return Found(source.id, False, nearest_passages(source, excerpt, nearest), 0)
+    several = len(positions) > 1
+    needle = " ".join(excerpt.split())
+    passages = [Passage(*source.span(excerpt, at), 1.0, needle, number if several else None)
+                for number, at in enumerate(positions[:MAX_OCCURRENCES], start=1)]
+    return Found(source.id, True, passages, len(positions))
+
+
+def nearest_passages(source: SourceText, excerpt: str, count: int = NEAREST) -> list[Passage]:
+    """The `count` passages of the source most like the excerpt (white space folded),
+    best first, none overlapping another; [] for an empty excerpt or text."""
+    needle = " ".join(excerpt.split())
+    folded = source.folded
+    starts = [m.start() for m in re.finditer(r"(?<!\S)\S", folded)]
+    if not needle or not starts or count < 1:
+        return []
+    ends = [m.end() for m in re.finditer(r"\S(?!\S)", folded)]
+    matcher = difflib.SequenceMatcher(None, autojunk=False)
+    matcher.set_seq2(needle)
+    screened = heapq.nlargest(SCREENED, zip(_quick_ratios(folded, needle, starts), starts,
+                                            strict=True), key=lambda pair: (pair[0], -pair[1]))
+    scored = []
+    for _, start in screened:
+        matcher.set_seq1(folded[start:start + len(needle)])
+        scored.append((matcher.ratio(), start))
+    scored.sort(key=lambda pair: (-pair[0], pair[1]))
+    chosen: list[tuple[float, int, int]] = []
+    for _, start in scored[:count * 3]:
+        chosen.append(_best_end(matcher, folded, start, len(needle), ends))
+    chosen.sort(key=lambda found: (-found[0], found[1]))
+    kept: list[tuple[float, int, int]] = []
+    for ratio, start, end in chosen:
+        if len(kept) < count and all(end <= s or start >= e for _, s, e in kept):
+            kept.append((ratio, start, end))
+    return [_passage(source, folded[start:end], start, ratio) for ratio, start, end in kept]
+
+
+def _quick_ratios(folded: str, needle: str, starts: list[int]) -> list[float]:
+    """quick_ratio of the excerpt and the window of its length at each start: the share
+    of characters (as a multiset) the two have in common, updated as the window slides."""
+    need: dict[str, int] = {}
+    for ch in needle:
+        need[ch] = need.get(ch, 0) + 1
+    have: dict[str, int] = {}
+    common = low = high = 0
+    length, size = len(needle), len(folded)
+    ratios = []
+    for start in starts:
+        end = min(start + length, size)
+        for ch in folded[high:end]:
+            held = have.get(ch, 0) + 1
+            have[ch] = held
+            if held <= need.get(ch, 0):
+                common += 1
+        for ch in folded[low:start]:
+            held = have[ch]
+            if held <= need.get(ch, 0):
+                common -= 1
+            have[ch] = held - 1
+        low, high = start, max(high, end)
+        ratios.append(2 * common / (end - start + length))
+    return ratios
+
+
+def _best_end(matcher: difflib.SequenceMatcher[str], folded: str, start: int, length: int,
+              ends: list[int]) -> tuple[float, int, int]:
+    """(ratio, start, end) of the passage at `start` whose end, a word's end near the
+    excerpt's length, makes it most like the excerpt (ties: the end nearest that length)."""
+    import bisect
+
+    target = start + length
+    at = bisect.bisect_left(ends, target)
+    candidates = {e for e in ends[max(0, at - REFINED):at + REFINED] if e > start}
+    best = (-1.0, 0, 0)
+    for end in sorted(candidates, key=lambda e: (abs(e - target), e)):
+        matcher.set_seq1(folded[start:end])
+        ratio = matcher.ratio()
+        if ratio > best[0]:
+            best = (ratio, start, end)
+    return best
+
+
+def _passage(source: SourceText, text: str, position: int, ratio: float) -> Passage:
+    """A passage found at `position` of the folded text, with its original offsets and
+    the occurrence a record quoting it would need."""
+    positions = source.occurrences(text)
+    occurrence = positions.index(position) + 1 if (
+        len(positions) > 1 and position in positions) else None
+    return Passage(*source.span(text, position), round(ratio, 2), text, occurrence)
+
+
+# --- the texts ----------------------------------------------------------------------------
+
+
+def text_of_file(path: Path) -> SourceText:
+    """A text file as a source (for an excerpt before its source is loaded): UTF-8
+    without NUL, as the loader requires."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise UserError(f"{str(path)!r} cannot be read: {exc.strerror or exc}") from None
+    try:
+        text = decode_text(raw)
+    except Invalid as exc:
+        raise UserError(f"{str(path)!r} {exc}") from None
+    return SourceText(path.name, 0, text)
+
+
+def text_of_source(session: Session, source_id: str) -> SourceText:
+    """A loaded source's text, as the database holds it (`health.source_text`)."""
+    from sqlalchemy import select
+
+    from incidentdb.health import source_text
+    from incidentdb.models import Source
+
+    source = session.get(Source, source_id)
+    if source is None:
+        known = list(session.scalars(select(Source.id).order_by(Source.id)))
+        hint = nearest_id(source_id, known)
+        listed = ", ".join(known[:10]) + (", …" if len(known) > 10 else "")
+        raise UserError(f"no source {source_id!r} in the database, and no file of that name"
+                        + (f"; did you mean {hint!r}?" if hint else "")
+                        + (f" (sources: {listed})" if known else " (it holds no source)"))
+    text, finding = source_text(source)
+    if text is None:
+        raise UserError(finding or f"source {source_id!r} has no text")
+    return SourceText(source.id, source.events_year, text)
+
+
+# --- ids ----------------------------------------------------------------------------------
+
+
+def nearest_id(wanted: str, ids: Iterable[str]) -> str | None:
+    """The id most like `wanted` (difflib), if one is alike enough to be a typo of it."""
+    found = difflib.get_close_matches(wanted, list(ids), n=1, cutoff=SUGGESTION_CUTOFF)
+    return found[0] if found else None
+
+
+# --- a source's record --------------------------------------------------------------------
+
+
+def check_source_field(name: str, value: Any, shown: str | None = None) -> Any:
+    """A value of a source's field, checked as the loader checks it (the id a slug, the
+    date YYYY-MM-DD...); `Invalid` names the field as `shown`."""
+    return check_value(value, SECTIONS["sources"].fields[name], shown or name, 0)
+
+
+def source_record(text_file: Path, out: Path | None, *, source_id: str, title: str,
+                  publisher: str, published: str | date, events_year: int,
+                  url: str | None = None, licence: str | None = None) -> str:
+    """The YAML of a source's record for `text_file`, to be written at `out` (`text:` is
+    the path relative to out's folder; None: as if beside the text), with the sha256 of
+    its bytes. The text must be UTF-8 without NUL; every field is checked as the loader
+    checks it, before anything is written. Raises UserError."""
+    import yaml
+
+    try:
+        raw = text_file.read_bytes()
+        decode_text(raw)
+    except OSError as exc:
+        raise UserError(f"{str(text_file)!r} cannot be read: {exc.strerror or exc}") from None
+    except Invalid as exc:
+        raise UserError(f"{str(text_file)!r} {exc}") from None
+    folder = (out.parent if out is not None else text_file.parent).resolve()
+    record: dict[str, Any] = {
+        "id": source_id, "title": title, "publisher": publisher, "published": published,
+        "events_year": events_year, "url": url,
+        "text": Path(os.path.relpath(text_file.resolve(), folder)).as_posix(),
+        "sha256": hashlib.sha256(raw).hexdigest(), "licence": licence}
+    record = {name: value for name, value in record.items() if value is not None}
+    for name, value in record.items():
+        try:
+            record[name] = check_source_field(name, value)
+        except Invalid as exc:
+            raise UserError(str(exc)) from None
+    header = (f"# The source {source_id}, written by `incidentdb source add`: sha256 is of "
+              f"the bytes of {record['text']}.\n")
+    return header + yaml.safe_dump({"sources": [record]}, sort_keys=False,
+                                   allow_unicode=True, width=1_000_000)
