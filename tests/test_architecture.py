@@ -35,7 +35,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("schema", ("models", "sections")),
     ("storage", ("db", "migrate", "search")),
     ("library", ("reading", "checks", "validate", "writer", "chronology", "loader", "lookup",
-                 "coverage",
+                 "coverage", "curation",
                  "queries", "sentencing",
                  "casefile", "health", "export")),
     ("presentation", ("output",)),

@@ -30,15 +30,17 @@ from incidentdb.shapes import Row
 from incidentdb.validate import SourceText, decode_text
 
 if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection
     from sqlalchemy.orm import Session
 
-__all__ = ["Found", "Passage", "find_excerpt", "nearest_id", "nearest_passages",
+__all__ = ["Found", "IdHints", "Passage", "find_excerpt", "nearest_id", "nearest_passages",
            "source_record", "text_of_file", "text_of_source"]
 
 NEAREST = 3  # passages shown when an excerpt is not found
 SCREENED = 40  # windows (the best by quick_ratio) scored again with ratio
 REFINED = 4  # end positions tried per passage kept, beside the excerpt's own length
-SUGGESTION_CUTOFF = 0.6  # difflib's: how alike an id must be to be suggested
+SUGGESTION_CUTOFF = 0.7  # difflib's: how alike an id must be to be suggested (0.6 took
+# sampleton-district-court for sampleton-police)
 EXCERPT_COLUMNS = ["match", "occurrence", "start", "end", "score", "passage"]
 
 
@@ -224,9 +226,48 @@ def text_of_source(session: Session, source_id: str) -> SourceText:
 
 
 def nearest_id(wanted: str, ids: Iterable[str]) -> str | None:
-    """The id most like `wanted` (difflib), if one is alike enough to be a typo of it."""
-    found = difflib.get_close_matches(wanted, list(ids), n=1, cutoff=SUGGESTION_CUTOFF)
+    """The id most like `wanted` (difflib), if one is alike enough to be a typo of it;
+    never `wanted` itself (a record a prune removes is still in the database)."""
+    found = difflib.get_close_matches(wanted, [i for i in ids if i != wanted], n=1,
+                                      cutoff=SUGGESTION_CUTOFF)
     return found[0] if found else None
+
+
+class IdHints:
+    """"; did you mean 'x'?" for ids that name no record, from the ids the database holds
+    (in a load: with the load's rows written). Each table's ids are read once, and only
+    when a hint is asked of it; a table of more than HINTED_IDS ids, and hints past
+    HINTS a load, get none (each is a scan of the ids)."""
+
+    HINTED_IDS = 200_000
+    HINTS = 200
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+        self._ids: dict[str, list[str]] = {}
+        self._hints: dict[tuple[tuple[str, ...], str], str] = {}
+
+    def hint(self, tables: Iterable[str], wanted: str) -> str:
+        """The hint for `wanted`, an id of a record of one of `tables`; "" if none."""
+        key = (tuple(tables), wanted)
+        if key not in self._hints:
+            if len(self._hints) >= self.HINTS:
+                return ""
+            ids = [i for table in key[0] for i in self._of(table)]
+            found = nearest_id(wanted, ids)
+            self._hints[key] = f"; did you mean {found!r}?" if found else ""
+        return self._hints[key]
+
+    def _of(self, table: str) -> list[str]:
+        if table not in self._ids:
+            from sqlalchemy import select
+
+            from incidentdb.models import declaration
+
+            column = declaration(table).table.c.id
+            ids = list(self.conn.scalars(select(column).limit(self.HINTED_IDS + 1)))
+            self._ids[table] = ids if len(ids) <= self.HINTED_IDS else []
+        return self._ids[table]
 
 
 # --- a source's record --------------------------------------------------------------------
