@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import difflib
 import hashlib
-import heapq
+import math
 import os
 import re
 from collections.abc import Iterable
@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from incidentdb.checks import MAX_OCCURRENCES, Invalid, check_value
 from incidentdb.errors import UserError
+from incidentdb.reading import YAML_SUFFIXES
 from incidentdb.sections import SECTIONS
 from incidentdb.shapes import Row
 from incidentdb.validate import SourceText, decode_text
@@ -34,11 +35,13 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
 __all__ = ["Found", "IdHints", "Passage", "find_excerpt", "nearest_id", "nearest_passages",
-           "source_record", "text_of_file", "text_of_source"]
+           "record_path", "source_record", "text_of_file", "text_of_source",
+           "write_source_record"]
 
 NEAREST = 3  # passages shown when an excerpt is not found
 SCREENED = 40  # windows (the best by quick_ratio) scored again with ratio
-REFINED = 4  # end positions tried per passage kept, beside the excerpt's own length
+REFINED = 4  # word ends tried on each side of the excerpt's length, per passage kept
+BY_WORDS = 300  # an excerpt longer than this (characters) is compared word by word
 SUGGESTION_CUTOFF = 0.7  # difflib's: how alike an id must be to be suggested (0.6 took
 # sampleton-district-court for sampleton-police)
 EXCERPT_COLUMNS = ["match", "occurrence", "start", "end", "score", "passage"]
@@ -106,28 +109,66 @@ def nearest_passages(source: SourceText, excerpt: str, count: int = NEAREST) -> 
     best first, none overlapping another; [] for an empty excerpt or text."""
     needle = " ".join(excerpt.split())
     folded = source.folded
-    starts = [m.start() for m in re.finditer(r"(?<!\S)\S", folded)]
+    # a passage starts after white space or an opening bracket or quote (`(EDP)`), and
+    # ends before white space or after a word's last letter (`sentence` of `sentence.`)
+    starts = [m.start() for m in re.finditer(r"(?<!\S)\S|(?<=[(\[\"“‘«])\w", folded)]
     if not needle or not starts or count < 1:
         return []
-    ends = [m.end() for m in re.finditer(r"\S(?!\S)", folded)]
-    matcher = difflib.SequenceMatcher(None, autojunk=False)
-    matcher.set_seq2(needle)
-    screened = heapq.nlargest(SCREENED, zip(_quick_ratios(folded, needle, starts), starts,
-                                            strict=True), key=lambda pair: (pair[0], -pair[1]))
-    scored = []
-    for _, start in screened:
-        matcher.set_seq1(folded[start:start + len(needle)])
-        scored.append((matcher.ratio(), start))
-    scored.sort(key=lambda pair: (-pair[0], pair[1]))
-    chosen: list[tuple[float, int, int]] = []
-    for _, start in scored[:count * 3]:
-        chosen.append(_best_end(matcher, folded, start, len(needle), ends))
-    chosen.sort(key=lambda found: (-found[0], found[1]))
+    ends = [m.end() for m in re.finditer(r"\S(?!\S)|\w(?=[^\w\s])", folded)]
+    score = _Scorer(folded, needle)
+    scored = sorted(((score(start, start + len(needle)), start)
+                     for start in _screened(folded, needle, starts, count)),
+                    key=lambda pair: (-pair[0], pair[1]))
     kept: list[tuple[float, int, int]] = []
-    for ratio, start, end in chosen:
-        if len(kept) < count and all(end <= s or start >= e for _, s, e in kept):
-            kept.append((ratio, start, end))
+    for _, start in scored:
+        if len(kept) == count:
+            break
+        if _apart(kept, start, start + len(needle)):
+            ratio, start, end = _best_end(score, start, len(needle), ends)
+            if _apart(kept, start, end):
+                kept.append((ratio, start, end))
+    kept.sort(key=lambda found: (-found[0], found[1]))
     return [_passage(source, folded[start:end], start, ratio) for ratio, start, end in kept]
+
+
+def _screened(folded: str, needle: str, starts: list[int], count: int) -> list[int]:
+    """The starts worth a full score: the SCREENED best by quick_ratio, and, so that
+    `count` passages apart from each other can be found, the best of those apart from
+    them."""
+    ranked = sorted(zip(_quick_ratios(folded, needle, starts), starts, strict=True),
+                    key=lambda pair: (-pair[0], pair[1]))
+    chosen = [start for _, start in ranked[:SCREENED]]
+    spans = [(0.0, start, start + len(needle)) for start in chosen]
+    for _, start in ranked[SCREENED:]:
+        if len(chosen) >= SCREENED + count:
+            break
+        if _apart(spans, start, start + len(needle)):
+            chosen.append(start)
+            spans.append((0.0, start, start + len(needle)))
+    return chosen
+
+
+def _apart(kept: list[tuple[float, int, int]], start: int, end: int) -> bool:
+    """Whether the passage from start to end overlaps none of those kept."""
+    return all(end <= s or start >= e for _, s, e in kept)
+
+
+class _Scorer:
+    """SequenceMatcher's ratio of the excerpt and a passage of the folded text: of their
+    characters, or, for an excerpt longer than BY_WORDS characters, of their words (the
+    ratio of characters costs the square of the length when the two differ)."""
+
+    def __init__(self, folded: str, needle: str) -> None:
+        self.folded = folded
+        self.by_words = len(needle) > BY_WORDS
+        self.matcher: difflib.SequenceMatcher[Any] = difflib.SequenceMatcher(None,
+                                                                             autojunk=False)
+        self.matcher.set_seq2(needle.split(" ") if self.by_words else needle)
+
+    def __call__(self, start: int, end: int) -> float:
+        passage = self.folded[start:end]
+        self.matcher.set_seq1(passage.split(" ") if self.by_words else passage)
+        return self.matcher.ratio()
 
 
 def _quick_ratios(folded: str, needle: str, starts: list[int]) -> list[float]:
@@ -157,8 +198,8 @@ def _quick_ratios(folded: str, needle: str, starts: list[int]) -> list[float]:
     return ratios
 
 
-def _best_end(matcher: difflib.SequenceMatcher[str], folded: str, start: int, length: int,
-              ends: list[int]) -> tuple[float, int, int]:
+def _best_end(score: _Scorer, start: int, length: int, ends: list[int],
+              ) -> tuple[float, int, int]:
     """(ratio, start, end) of the passage at `start` whose end, a word's end near the
     excerpt's length, makes it most like the excerpt (ties: the end nearest that length)."""
     import bisect
@@ -168,8 +209,7 @@ def _best_end(matcher: difflib.SequenceMatcher[str], folded: str, start: int, le
     candidates = {e for e in ends[max(0, at - REFINED):at + REFINED] if e > start}
     best = (-1.0, 0, 0)
     for end in sorted(candidates, key=lambda e: (abs(e - target), e)):
-        matcher.set_seq1(folded[start:end])
-        ratio = matcher.ratio()
+        ratio = score(start, end)
         if ratio > best[0]:
             best = (ratio, start, end)
     return best
@@ -181,7 +221,9 @@ def _passage(source: SourceText, text: str, position: int, ratio: float) -> Pass
     positions = source.occurrences(text)
     occurrence = positions.index(position) + 1 if (
         len(positions) > 1 and position in positions) else None
-    return Passage(*source.span(text, position), round(ratio, 2), text, occurrence)
+    # cut, not rounded, to 2 decimals: only the excerpt itself scores 1
+    return Passage(*source.span(text, position), math.floor(ratio * 100) / 100, text,
+                   occurrence)
 
 
 # --- the texts ----------------------------------------------------------------------------
@@ -309,5 +351,40 @@ def source_record(text_file: Path, out: Path | None, *, source_id: str, title: s
             raise UserError(str(exc)) from None
     header = (f"# The source {source_id}, written by `incidentdb source add`: sha256 is of "
               f"the bytes of {record['text']}.\n")
-    return header + yaml.safe_dump({"sources": [record]}, sort_keys=False,
-                                   allow_unicode=True, width=1_000_000)
+    class Dumper(yaml.SafeDumper):
+        """Lists indented under their key, as the bundled data writes them."""
+
+        def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
+            super().increase_indent(flow, False)
+
+    return header + yaml.dump({"sources": [record]}, Dumper=Dumper, sort_keys=False,
+                              allow_unicode=True, width=1_000_000)
+
+
+def record_path(text_file: Path, source_id: str, out: Path | None) -> Path:
+    """Where a source's record goes: `out`, a .yaml or .yml file (the loader reads no
+    other), or ID.yaml in `out` if it is a folder, or beside the text if None."""
+    if out is None:
+        return text_file.parent / f"{source_id}.yaml"
+    if out.is_dir():
+        return out / f"{source_id}.yaml"
+    if out.suffix.lower() not in YAML_SUFFIXES:
+        raise UserError(f"{str(out)!r} is not a .yaml or .yml file: the loader would not "
+                        "read it")
+    return out
+
+
+def write_source_record(text_file: Path, out: Path | None, *, force: bool = False,
+                        **fields: Any) -> Path:
+    """Write a source's record (`source_record`) to `record_path`; an existing file is
+    replaced only with `force`. Returns where it was written."""
+    path = record_path(text_file, fields["source_id"], out)
+    text = source_record(text_file, path, **fields)
+    try:
+        with open(path, "w" if force else "x", encoding="utf-8") as handle:
+            handle.write(text)
+    except FileExistsError:
+        raise UserError(f"{str(path)!r} exists: --force replaces it") from None
+    except OSError as exc:
+        raise UserError(f"{str(path)!r} cannot be written: {exc.strerror or exc}") from None
+    return path
