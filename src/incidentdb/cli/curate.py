@@ -52,7 +52,7 @@ def excerpt(
     offsets and a score from 0 to 1 (difflib's ratio; of words for a passage over 300
     characters), and exit code 1.
 
-    Example: incidentdb excerpt hrw-wr2022-azerbaijan "30-month conditional sentence"
+    Example: incidentdb excerpt hrw-wr2022-azerbaijan "hunger strike"
     """
     from incidentdb.curation import EXCERPT_COLUMNS, find_excerpt, text_of_file, text_of_source
     from incidentdb.output import render_rows
@@ -141,8 +141,9 @@ def source_add(
     and every field is checked as the loader checks it, before anything is written. An
     existing file is not replaced without --force. Needs no database.
 
+    \b
     Example: incidentdb source add data/sources/hrw-wr2022-azerbaijan.txt --id hrw-wr2022-azerbaijan --title "World Report 2022: Azerbaijan" --publisher "Human Rights Watch" --published 2022-01-13 --events-year 2021 --out -
-    """  # noqa: E501 - an Example line runs as written
+    """  # noqa: E501 - an Example line runs as written: one line, not wrapped (\b)
     from incidentdb.curation import source_record, write_source_record
 
     fields: dict[str, Any] = {"source_id": source_id, "title": title, "publisher": publisher,
