@@ -318,7 +318,7 @@ events:
                                       "'person:aynur-mammadova'"),
     ("before: {id: mammadova-sentence, excerpt: words not in the report}",
      "excerpt not found in source 'examplestan-2021': 'words not in the report'; nearest at "
-     "34-56 (score 0.62): 'is an invented report,'"),
+     "34-55 (score 0.63): 'is an invented report'"),
     ("during: {id: mammadova-sentence, occurrence: 1}",
      "occurrence needs the during's own excerpt"),
     ("reported: {date: sometime, excerpt: held for several days}",

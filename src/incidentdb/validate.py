@@ -491,17 +491,17 @@ class Validator:
         sub = RawRecord(record.section, item, record.path, line)
         fields = {name: spec for name, spec in chronology_of(record.section).fields.items()
                   if name in (key, "excerpt", "occurrence")}
-        checked = self._record(sub, fields, source.events_year, rid)
-        if checked is None:
-            return None
+        checked, ok = self._fields(sub, fields, source.events_year, rid)
         if key not in item:
             self._problem(sub, f"{relation} needs {'a date' if key == 'date' else 'an id'}", rid)
-            return None
+            ok = False
         target = checked.pop("id", None)
         if target is not None and not TARGET.fullmatch(target):
             self._problem(sub, f"{relation} must name a record by its id (or kind:id, kind "
                                f"one of {', '.join(DATED_KINDS)}), not {target!r}", rid)
-            return None
+            ok = False
+        if not ok:
+            return self._looked_for(sub, source, checked, rid)
         evidence = self._own_evidence(sub, rid, checked, owner, source, relation)
         if evidence is None:
             return None
@@ -528,8 +528,16 @@ class Validator:
             self._problem(record, f"{what} must be a mapping")
             return None
         sub = RawRecord(record.section, item, record.path, item.pop(LINE_KEY, record.line))
-        row = self._record(sub, fields, source.events_year, owner_id)
-        return None if row is None else (sub, row)
+        row, ok = self._fields(sub, fields, source.events_year, owner_id)
+        return (sub, row) if ok else self._looked_for(sub, source, row, owner_id)
+
+    def _looked_for(self, sub: RawRecord, source: SourceText, row: dict[str, Any],
+                    owner_id: str) -> None:
+        """For an item refused before its evidence was found: its own excerpt is still
+        looked for, so that one run says both problems. None, the item refused."""
+        excerpt = row.get("excerpt")
+        if excerpt is not None and not source.occurrences(excerpt):
+            self._not_found(sub, source, excerpt, owner_id)
 
     def _relation(self, record: RawRecord, person_id: str, item: Any, person: dict[str, Any],
                   source: SourceText) -> dict[str, Any] | None:
@@ -543,7 +551,7 @@ class Validator:
         other = row.get("other_person_id") or row.get("other_description")
         if ("other_person_id" in row) == ("other_description" in row):
             self._problem(sub, "a relation needs exactly one of person, description", person_id)
-            return None
+            return self._looked_for(sub, source, row, person_id)
         evidence = self._own_evidence(sub, person_id, row, person, source, "relation")
         if evidence is None:
             return None
@@ -576,7 +584,7 @@ class Validator:
         if len(who) != 1:
             self._problem(sub, "a participant needs exactly one of person, organization, group",
                           event_id)
-            return None
+            return self._looked_for(sub, source, row, event_id)
         evidence = self._own_evidence(sub, event_id, row, event, source, "participant")
         if evidence is None:
             return None
@@ -598,13 +606,13 @@ class Validator:
             check_count_value(row.get("value"), row["qualifier"], "count")
         except Invalid as exc:
             self._problem(sub, str(exc), event_id)
-            return None
+            return self._looked_for(sub, source, row, event_id)
         low, high = _count_bounds(row.get("value"), row["qualifier"])
         low = row.get("minimum", low)
         high = row.get("maximum", high)
         if low is not None and high is not None and low > high:
             self._problem(sub, f"count minimum {low} is above its maximum {high}", event_id)
-            return None
+            return self._looked_for(sub, source, row, event_id)
         evidence = self._evidence(sub, source, row.pop("excerpt"), row.pop("occurrence", None),
                                   event_id)
         if evidence is None:
