@@ -109,9 +109,10 @@ def nearest_passages(source: SourceText, excerpt: str, count: int = NEAREST) -> 
     best first, none overlapping another; [] for an empty excerpt or text."""
     needle = " ".join(excerpt.split())
     folded = source.folded
-    # a passage starts after white space or an opening bracket or quote (`(EDP)`), and
-    # ends before white space or after a word's last letter (`sentence` of `sentence.`)
-    starts = [m.start() for m in re.finditer(r"(?<!\S)\S|(?<=[(\[\"“‘«])\w", folded)]
+    # a passage starts after white space, an opening bracket or quote (`(EDP)`) or a
+    # sentence's punctuation (texts saved from the web join paragraphs: `Umudov.In July`),
+    # and ends before white space or after a word's last letter (`sentence` of `sentence.`)
+    starts = [m.start() for m in re.finditer(r"(?<!\S)\S|(?<=[(\[\"“‘«.,;:!?])\w", folded)]
     if not needle or not starts or count < 1:
         return []
     ends = [m.end() for m in re.finditer(r"\S(?!\S)|\w(?=[^\w\s])", folded)]
