@@ -501,7 +501,8 @@ class Validator:
                                f"one of {', '.join(DATED_KINDS)}), not {target!r}", rid)
             ok = False
         if not ok:
-            return self._looked_for(sub, source, checked, rid)
+            self._looked_for(sub, source, checked, rid)
+            return None
         evidence = self._own_evidence(sub, rid, checked, owner, source, relation)
         if evidence is None:
             return None
@@ -529,12 +530,15 @@ class Validator:
             return None
         sub = RawRecord(record.section, item, record.path, item.pop(LINE_KEY, record.line))
         row, ok = self._fields(sub, fields, source.events_year, owner_id)
-        return (sub, row) if ok else self._looked_for(sub, source, row, owner_id)
+        if not ok:
+            self._looked_for(sub, source, row, owner_id)
+            return None
+        return sub, row
 
     def _looked_for(self, sub: RawRecord, source: SourceText, row: dict[str, Any],
                     owner_id: str) -> None:
         """For an item refused before its evidence was found: its own excerpt is still
-        looked for, so that one run says both problems. None, the item refused."""
+        looked for, so that one run says both problems."""
         excerpt = row.get("excerpt")
         if excerpt is not None and not source.occurrences(excerpt):
             self._not_found(sub, source, excerpt, owner_id)
@@ -551,7 +555,8 @@ class Validator:
         other = row.get("other_person_id") or row.get("other_description")
         if ("other_person_id" in row) == ("other_description" in row):
             self._problem(sub, "a relation needs exactly one of person, description", person_id)
-            return self._looked_for(sub, source, row, person_id)
+            self._looked_for(sub, source, row, person_id)
+            return None
         evidence = self._own_evidence(sub, person_id, row, person, source, "relation")
         if evidence is None:
             return None
@@ -584,7 +589,8 @@ class Validator:
         if len(who) != 1:
             self._problem(sub, "a participant needs exactly one of person, organization, group",
                           event_id)
-            return self._looked_for(sub, source, row, event_id)
+            self._looked_for(sub, source, row, event_id)
+            return None
         evidence = self._own_evidence(sub, event_id, row, event, source, "participant")
         if evidence is None:
             return None
@@ -606,13 +612,15 @@ class Validator:
             check_count_value(row.get("value"), row["qualifier"], "count")
         except Invalid as exc:
             self._problem(sub, str(exc), event_id)
-            return self._looked_for(sub, source, row, event_id)
+            self._looked_for(sub, source, row, event_id)
+            return None
         low, high = _count_bounds(row.get("value"), row["qualifier"])
         low = row.get("minimum", low)
         high = row.get("maximum", high)
         if low is not None and high is not None and low > high:
             self._problem(sub, f"count minimum {low} is above its maximum {high}", event_id)
-            return self._looked_for(sub, source, row, event_id)
+            self._looked_for(sub, source, row, event_id)
+            return None
         evidence = self._evidence(sub, source, row.pop("excerpt"), row.pop("occurrence", None),
                                   event_id)
         if evidence is None:
