@@ -213,7 +213,7 @@ class Validator:
     def _add_source(self, record: RawRecord) -> list[Emitted] | None:
         raw = _text_bytes(record)
         hints = ({"sha256": f" (the text's sha256 is {hashlib.sha256(raw).hexdigest()})"}
-                 if raw is not None else {})
+                 if raw is not None and record.data.get("sha256") is None else {})
         row, ok = self._fields(record, SECTIONS["sources"].fields, 0, hints=hints)
         if "id" in row and row["id"] in self._source_lines:
             first = self._source_lines[row["id"]]
