@@ -193,7 +193,8 @@ def test_a_relation_to_nothing_is_refused_where_it_is_written(engine, data):
     assert len(found) == 1 and found[0].endswith(
         # a relation written as a plain id stands at its record's line
         "related.yaml:16: event 'hasanov-reporting': after 'mammadova-trail': no event, "
-        "charge, sentence or membership has the id 'mammadova-trail'")
+        "charge, sentence or membership has the id 'mammadova-trail'; did you mean "
+        "'mammadova-trial'?")
 
 
 def test_an_id_is_one_records_whatever_its_table(engine, data):
@@ -254,7 +255,7 @@ events:
     found = problems(engine, data)
     assert len(found) == 1 and found[0].endswith(
         "kind.yaml:3: event 'hasanov-held': after 'event:mammadova-sentence': event "
-        "'mammadova-sentence' does not exist")
+        "'mammadova-sentence' does not exist; did you mean 'sentence:mammadova-sentence'?")
     write(data, (data / "kind.yaml").read_text(encoding="utf-8").replace(
         "event:mammadova-sentence", "sentence:mammadova-sentence"), "kind.yaml")
     load_paths(engine, [data])
@@ -316,7 +317,8 @@ events:
                                       "one of event, charge, sentence, membership), not "
                                       "'person:aynur-mammadova'"),
     ("before: {id: mammadova-sentence, excerpt: words not in the report}",
-     "excerpt not found in source 'examplestan-2021': 'words not in the report'"),
+     "excerpt not found in source 'examplestan-2021': 'words not in the report'; nearest at "
+     "34-55 (score 0.63): 'is an invented report'"),
     ("during: {id: mammadova-sentence, occurrence: 1}",
      "occurrence needs the during's own excerpt"),
     ("reported: {date: sometime, excerpt: held for several days}",

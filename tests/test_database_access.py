@@ -34,8 +34,10 @@ QUERY_COMMANDS = [
     ("cite", "yagublu-conditional-30-months"), ("check",),
     ("export", "people", "--format", "csv", "--out", "-"), ("db", "current"), ("db", "check"),
     ("sentences", "--year", "2021"), ("charges", "--offence", "hooliganism"), ("vocab",),
+    ("excerpt", "hrw-wr2022-azerbaijan", "hunger strike"),
 ]
-WRITING_COMMANDS = {("load",), ("db", "upgrade"), ("db", "downgrade")}
+# ("source", "add") writes a file, not the database: it opens none
+WRITING_COMMANDS = {("load",), ("db", "upgrade"), ("db", "downgrade"), ("source", "add")}
 
 
 def test_every_command_is_tried_here():

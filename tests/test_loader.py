@@ -173,7 +173,8 @@ def test_broken_reference_names_file_line_and_record(engine, migrated_db, data_c
     # shown as a path from the current folder (the copy is outside it: ../ and all)
     shown = os.path.relpath(charges)
     assert result.stderr == (f"{shown}:{start + 1}: charge {record!r}: person "
-                             "'niyameddin-ahmedv' does not exist\n"
+                             "'niyameddin-ahmedv' does not exist; did you mean "
+                             "'niyameddin-ahmedov'?\n"
                              "1 problem(s); nothing was loaded.\n")
     assert digest(migrated_db.url) == before
 

@@ -448,7 +448,7 @@ def test_a_wrong_participant_refuses_its_event(participant: Any, message: str) -
      "maximum 12"),
     ({"measure": "detained", "subject": "s", "qualifier": "exact", "value": 12,
       "excerpt": "at least 13", LINE_KEY: 8}, "d.yaml:8: event 'e': excerpt not found in source "
-     "'examplestan-2021': 'at least 13'"),
+     "'examplestan-2021': 'at least 13'; nearest at 164-175 (score 0.90): 'at least 12'"),
     ({"measure": "detained", "subject": "s", "qualifier": "exact", "value": 12, LINE_KEY: 8},
      "d.yaml:8: event 'e': missing required field 'excerpt'"),
     ({"id": "c", "measure": "detained", "subject": "s", "qualifier": "many", "excerpt": "EDP",

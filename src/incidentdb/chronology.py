@@ -48,6 +48,7 @@ from sqlalchemy import (
     update,
 )
 
+from incidentdb.curation import IdHints
 from incidentdb.models import FurtherEvidence, Sentence, Source, chronology_of, dated
 from incidentdb.models.chronology import REPORTED
 from incidentdb.sections import singular
@@ -172,19 +173,24 @@ def _kinds(conn: Connection, ids: set[str]) -> dict[str, list[str]]:
     return found
 
 
-def _resolve(target: str, kinds: dict[str, list[str]]) -> tuple[str | None, str | None]:
+def _resolve(target: str, kinds: dict[str, list[str]], hints: IdHints,
+             ) -> tuple[str | None, str | None]:
     """(table, None) for the record a target names; (None, why) when it names none or
-    several."""
+    several. An id of no record of its kind gets the nearest id as a hint: the same id
+    of another kind (`sentence:x` for `event:x`), or the id of that kind most like it."""
     kind, _, record_id = target.rpartition(":")
     tables = kinds.get(record_id, [])
     if kind:
         if _table_of(kind) in tables:
             return _table_of(kind), None
-        return None, f"{kind} {record_id!r} does not exist"
+        hint = (f"; did you mean '{singular(tables[0])}:{record_id}'?" if tables
+                else hints.hint([_table_of(kind)], record_id))
+        return None, f"{kind} {record_id!r} does not exist{hint}"
     if len(tables) == 1:
         return tables[0], None
     if not tables:
-        return None, f"no event, charge, sentence or membership has the id {record_id!r}"
+        hint = hints.hint([d.name for d in dated()], record_id)
+        return None, f"no event, charge, sentence or membership has the id {record_id!r}{hint}"
     named = " or ".join(f"{singular(t)}:{record_id}" for t in sorted(tables))
     return None, f"{record_id!r} names records of several kinds: write {named}"
 
@@ -196,12 +202,13 @@ def _graph(conn: Connection) -> _Graph:
                              .where(Sentence.replaces_id.is_not(None))).all()
     kinds = _kinds(conn, {s[4].rpartition(":")[2] for s in statements if s[4]})
     links: list[tuple[str, str, str, str]] = []  # (relation, record table, id, other table:id)
+    hints = IdHints(conn)
     for table, row_id, record_id, relation, target, by in statements:
         if relation == REPORTED:
             graph.reported.append((f"{table}:{record_id}", by))
             continue
         assert target is not None
-        other, why = _resolve(target, kinds)
+        other, why = _resolve(target, kinds, hints)
         if other is None:
             graph.issues.append(Issue(table, record_id, f"{relation} {target!r}: {why}",
                                       row_id))

@@ -16,13 +16,13 @@ be resolved or does not fit is a problem, and the load is refused:
 
 from __future__ import annotations
 
-import difflib
 from collections import defaultdict
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import and_, bindparam, func, select, update
 
 from incidentdb.chronology import Issue
+from incidentdb.curation import IdHints
 from incidentdb.models import DECLARATIONS, Declaration, FurtherEvidence, declared
 
 if TYPE_CHECKING:
@@ -56,7 +56,7 @@ def _kinds(conn: Connection, ids: set[str]) -> dict[str, list[str]]:
     return found
 
 
-def _resolve_one(conn: Connection, written: str, kinds: dict[str, list[str]],
+def _resolve_one(written: str, kinds: dict[str, list[str]], hints: IdHints,
                  ) -> tuple[str | None, str]:
     """(table, record id) of the record `written` names; (None, why) when it names none
     or several."""
@@ -69,21 +69,15 @@ def _resolve_one(conn: Connection, written: str, kinds: dict[str, list[str]],
             return None, f"record {written!r}: {kind!r} is not a kind of record ({kinds_named})"
         if table in tables:
             return table, record_id
-        return None, f"record {written!r}: {_missing(conn, kind, table, record_id)}"
+        return None, (f"record {written!r}: {kind} {record_id!r} does not exist"
+                      f"{hints.hint([table], record_id)}")
     if len(tables) == 1:
         return tables[0], record_id
     if not tables:
-        return None, f"record {written!r}: no record has the id {record_id!r}"
+        return None, (f"record {written!r}: no record has the id {record_id!r}"
+                      f"{hints.hint([d.name for d in about()], record_id)}")
     named = " or ".join(f"{declared()[t].singular}:{record_id}" for t in sorted(tables))
     return None, f"record {written!r} names records of several kinds: write {named}"
-
-
-def _missing(conn: Connection, kind: str, table: str, record_id: str) -> str:
-    t = declared()[table].table
-    ids = list(conn.scalars(select(t.c.id)))
-    close = difflib.get_close_matches(record_id, ids, n=1)
-    hint = f"; did you mean {close[0]!r}?" if close else ""
-    return f"{kind} {record_id!r} does not exist{hint}"
 
 
 def resolve(conn: Connection) -> list[Issue]:
@@ -91,10 +85,11 @@ def resolve(conn: Connection) -> list[Issue]:
     says against that record; the problems found."""
     rows = conn.execute(select(TABLE)).all()
     kinds = _kinds(conn, {row.record.rpartition(":")[2] for row in rows})
+    hints = IdHints(conn)
     issues: list[Issue] = []
     changed = []
     for row in rows:
-        table, found = _resolve_one(conn, row.record, kinds)
+        table, found = _resolve_one(row.record, kinds, hints)
         if table is None:
             issues.append(Issue("evidence", row.id, found))
         else:

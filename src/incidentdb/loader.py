@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 from incidentdb.bundle import bundled_path
 from incidentdb.chronology import Issue, derive
+from incidentdb.curation import IdHints
 from incidentdb.errors import IncidentdbError
 from incidentdb.evidence import resolve as resolve_evidence
 from incidentdb.models import chronology_of, declaration
@@ -273,11 +274,13 @@ def _check_whole_load(reading: _Reading, writer: LoadWriter, prune: bool) -> Non
                         f"{reading.shown[first_file]}:{first_line})", table, key[0])
     if validator.incomplete:
         return  # an unreadable file may hold the records that seem to be missing
+    hints = IdHints(writer.conn)
     for table, number, line, record_id, parent, target in writer.missing_references(prune):
         if (parent, target) in validator.refused:
             continue  # the refused record was reported already
-        reading.problem(number, line, f"{singular(parent)} {target!r} does not exist",
-                        declaration(table).reported_as, record_id)
+        reading.problem(number, line, f"{singular(parent)} {target!r} does not exist"
+                        f"{hints.hint([parent], target)}", declaration(table).reported_as,
+                        record_id)
 
 
 def _check_shared_ids(reading: _Reading, writer: LoadWriter) -> None:

@@ -30,6 +30,10 @@ NAMED = {"people": ("person_names", "person_id"),
          "instruments": ("instrument_names", "instrument_id")}
 Child = tuple[str, tuple, dict[str, Any], int]  # table, key, row, line
 SHOWN_OFFSETS = 10  # offsets of an ambiguous excerpt's occurrences named in its message
+# Excerpts not found whose nearest passage a load names (each costs a scan of the source):
+# past this many, a load of bulk data with a wrong source says the rest plainly.
+NEAREST_NAMED = 100
+NEAREST_FLOOR = 0.5  # a passage less like the excerpt than this is not named: it is noise
 _REMEMBERED = 200_000  # excerpt positions SourceText remembers before it forgets them all
 
 
@@ -131,6 +135,18 @@ class Ambiguous(Invalid):
 Emitted = tuple[str, dict[str, Any], int]
 
 
+def decode_text(raw: bytes) -> str:
+    """A source text's bytes as text, if the loader takes it: UTF-8 without NUL (which
+    PostgreSQL cannot store in `content`); `Invalid` says what is wrong."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise Invalid("is not UTF-8") from None
+    if "\x00" in text:
+        raise Invalid("holds a NUL character")
+    return text
+
+
 def _plain_slug(text: str) -> str:
     """`the-apfp-deputy-chairman`: an id part as the words read (ASCII letters and digits;
     other characters as `-`), for ids a user will cite."""
@@ -151,6 +167,7 @@ class Validator:
         self.refused: set[tuple[str, str]] = set()
         self._said: set[tuple[str, ...]] = set()  # problems said once per file
         self.incomplete = False  # some input could not be read: its records are unknown
+        self._nearest_named = 0  # excerpts not found, whose nearest passage was looked for
 
     # --- reporting -------------------------------------------------------------------
 
@@ -194,32 +211,18 @@ class Validator:
         return rows
 
     def _add_source(self, record: RawRecord) -> list[Emitted] | None:
-        row = self._record(record, SECTIONS["sources"].fields, events_year=0)
-        if row is None:
-            return None
-        if row["id"] in self._source_lines:
+        raw = _text_bytes(record)
+        hints = ({"sha256": f" (the text's sha256 is {hashlib.sha256(raw).hexdigest()})"}
+                 if raw is not None and record.data.get("sha256") is None else {})
+        row, ok = self._fields(record, SECTIONS["sources"].fields, 0, hints=hints)
+        if "id" in row and row["id"] in self._source_lines:
             first = self._source_lines[row["id"]]
             self._problem(record, f"duplicate id (first defined at {first[0]}:{first[1]})")
             return None
+        text = self._source_text(record, row, raw) if "text_path" in row else None
+        if not ok or text is None:
+            return None
         text_path = (record.base_dir / row["text_path"]).resolve()
-        try:
-            raw = text_path.read_bytes()
-        except OSError:
-            self._problem(record, f"source text {row['text_path']!r} cannot be read")
-            return None
-        digest = hashlib.sha256(raw).hexdigest()
-        if digest != row["sha256"]:
-            self._problem(record, f"source text {row['text_path']!r} does not match its sha256 "
-                                  f"(it is {digest})")
-            return None
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError:
-            self._problem(record, f"source text {row['text_path']!r} is not UTF-8")
-            return None
-        if "\x00" in text:  # PostgreSQL cannot store it in `content`
-            self._problem(record, f"source text {row['text_path']!r} holds a NUL character")
-            return None
         row["text_path"] = _data_relative(text_path, record.base_dir)
         row["content"] = text  # stored, so that `check` can verify excerpts without the file
         if not self._fits(record, "sources", row):
@@ -228,7 +231,28 @@ class Validator:
         self.sources[row["id"]] = SourceText(row["id"], row["events_year"], text)
         return [("sources", row, record.line)]
 
+    def _source_text(self, record: RawRecord, row: dict[str, Any], raw: bytes | None,
+                     ) -> str | None:
+        """The source's text, if it can be read, matches its sha256 (when one is given) and
+        is UTF-8 without NUL; None (and said) if not."""
+        name = row["text_path"]
+        if raw is None:
+            self._problem(record, f"source text {name!r} cannot be read")
+            return None
+        digest = hashlib.sha256(raw).hexdigest()
+        if "sha256" in row and digest != row["sha256"]:
+            self._problem(record, f"source text {name!r} does not match its sha256 "
+                                  f"(it is {digest})")
+            return None
+        try:
+            return decode_text(raw)
+        except Invalid as exc:
+            self._problem(record, f"source text {name!r} {exc}")
+            return None
+
     def _add(self, record: RawRecord) -> list[Emitted] | None:
+        """Every problem of the record is said, its fields', its excerpt's and its nested
+        items', even when an earlier one already refuses it."""
         section = SECTIONS.get(record.section)
         if section is None or record.section == "sources":
             if self._once(("section", record.path, record.section)):
@@ -248,31 +272,50 @@ class Validator:
                 self._problem(record, f"source {source_id!r} is not loaded")
             return None
         fields = dict(section.fields, **EVIDENCE_FIELDS)
-        row = self._record(record, fields, source.events_year)
-        if row is None:
-            return None
-        if not self._inferred_fields_given(record, row):
-            return None
-        evidence = self._evidence(record, source, row.pop("excerpt"), row.pop("occurrence", None))
-        if evidence is None:
-            return None
-        row.update(evidence)
+        row, ok = self._fields(record, fields, source.events_year)
+        ok = self._inferred_fields_given(record, row) and ok
+        evidence = self._record_evidence(record, source, row)
+        ok = evidence is not None and ok
+        # a refused record's items are still checked, against a stand-in for its evidence
+        row.update(evidence or dict.fromkeys(("excerpt", "excerpt_start", "excerpt_end"),
+                                             None), source_id=source.id)
+        row.setdefault("id", _record_id(record))
         children = self._children(record, section.name, row, source)
-        if children is None or not self._fits(record, section.name, row):
+        fits = self._fits(record, section.name, row)  # if not, its children's ids do not
+        rows = self._with_children(record, section.name, row, children, fits)
+        return rows if ok and fits else None
+
+    def _record_evidence(self, record: RawRecord, source: SourceText, row: dict[str, Any],
+                         ) -> dict[str, Any] | None:
+        """The record's evidence, where its excerpt stands; None if it has none. An excerpt
+        whose `occurrence` was refused is only looked for."""
+        excerpt, occurrence = row.pop("excerpt", None), row.pop("occurrence", None)
+        if excerpt is None:
+            return None  # missing or refused: said already
+        if occurrence is None and record.data.get("occurrence") is not None:
+            if not source.occurrences(excerpt):
+                self._not_found(record, source, excerpt)
             return None
-        rows: list[Emitted] = [(section.name, row, record.line)]
+        return self._evidence(record, source, excerpt, occurrence)
+
+    def _with_children(self, record: RawRecord, section: str, row: dict[str, Any],
+                       children: list[Child] | None, fit: bool) -> list[Emitted] | None:
+        """The record's row and its children's, each child fitting its columns (checked if
+        the record's own row `fit`) and none repeated; None if any is refused (all are
+        checked, all said)."""
+        rows: list[Emitted] = [(section, row, record.line)]
         keys: set[tuple] = set()
-        for table, key, child, line in children:
+        ok = children is not None
+        for table, key, child, line in children or []:
             if (table, key) in keys:  # the same name twice, the same participant twice
                 if table == "event_counts":
                     self._problem(record, f"duplicate count id {child['id']!r}")
-                    return None
+                    ok = False
                 continue
-            if not self._fits(record, table, child):
-                return None
+            ok = fit and self._fits(record, table, child) and ok
             keys.add((table, key))
             rows.append((table, child, line))
-        return rows
+        return rows if ok else None
 
     def _inferred_fields_given(self, record: RawRecord, row: dict[str, Any]) -> bool:
         """Whether every field `inferred` names is a field the record gives a value to."""
@@ -289,6 +332,15 @@ class Validator:
 
     def _record(self, record: RawRecord, fields: dict[str, Field], events_year: int,
                 rid: str | None = None) -> dict[str, Any] | None:
+        """The record's row, its fields checked; None if any is refused (all are said)."""
+        row, ok = self._fields(record, fields, events_year, rid)
+        return row if ok else None
+
+    def _fields(self, record: RawRecord, fields: dict[str, Field], events_year: int,
+                rid: str | None = None, hints: dict[str, str] | None = None,
+                ) -> tuple[dict[str, Any], bool]:
+        """(the row of the fields that passed, whether all did): every field is checked
+        and every problem said. `hints` adds to the message of a missing field."""
         data = record.data
         rid = rid if rid is not None else _record_id(record)
         ok = True
@@ -301,7 +353,8 @@ class Validator:
             value = data.get(name)
             if value is None:
                 if spec.required:
-                    self._problem(record, f"missing required field {name!r}", rid)
+                    hint = (hints or {}).get(name, "")
+                    self._problem(record, f"missing required field {name!r}{hint}", rid)
                     ok = False
                 continue
             kind = kind_of(spec)
@@ -312,7 +365,7 @@ class Validator:
                 ok = False
                 continue
             kind.place(row, name, spec, converted)
-        return row if ok else None
+        return row, ok
 
     def _evidence(self, record: RawRecord, source: SourceText, excerpt: str,
                   occurrence: int | None, record_id: str | None = None,
@@ -329,11 +382,27 @@ class Validator:
                 self._problem(record, f"excerpt occurs {times} time(s) in source {source.id!r}"
                                       f", not {occurrence}: {_shorten(excerpt)!r}", record_id)
             else:
-                self._problem(record, f"excerpt not found in source {source.id!r}: "
-                                      f"{_shorten(excerpt)!r}", record_id)
+                self._not_found(record, source, excerpt, record_id)
             return None
         return {"source_id": source.id, "excerpt": excerpt,
                 "excerpt_start": span[0], "excerpt_end": span[1]}
+
+    def _not_found(self, record: RawRecord, source: SourceText, excerpt: str,
+                   record_id: str | None = None) -> None:
+        """An excerpt that is not in its source, said with the passage nearest to it (for
+        the first NEAREST_NAMED of a load)."""
+        from incidentdb.curation import nearest_passages
+
+        message = f"excerpt not found in source {source.id!r}: {_shorten(excerpt)!r}"
+        self._nearest_named += 1
+        nearest = nearest_passages(source, excerpt, 1) if (
+            self._nearest_named <= NEAREST_NAMED) else []
+        for passage in nearest:
+            if passage.score < NEAREST_FLOOR:
+                break
+            message += (f"; nearest at {passage.start}-{passage.end} (score "
+                        f"{passage.score:.2f}): {_shorten(passage.text)!r}")
+        self._problem(record, message, record_id)
 
     def _children(self, record: RawRecord, section: str, row: dict[str, Any],
                   source: SourceText) -> list[Child] | None:
@@ -344,7 +413,8 @@ class Validator:
         out: list[Child] = []
         if section in NAMED:
             table, column = NAMED[section]
-            names = [("name", row["name"])] + [("alias", a) for a in row.pop("aliases", [])]
+            names = ([("name", row["name"])] if "name" in row else []) + [
+                ("alias", a) for a in row.pop("aliases", [])]
             out += [(table, (rid, name), {column: rid, "name": name, "kind": kind,
                                           "folded": fold(name)}, line) for kind, name in names]
         if section == "people":
@@ -421,16 +491,17 @@ class Validator:
         sub = RawRecord(record.section, item, record.path, line)
         fields = {name: spec for name, spec in chronology_of(record.section).fields.items()
                   if name in (key, "excerpt", "occurrence")}
-        checked = self._record(sub, fields, source.events_year, rid)
-        if checked is None:
-            return None
+        checked, ok = self._fields(sub, fields, source.events_year, rid)
         if key not in item:
             self._problem(sub, f"{relation} needs {'a date' if key == 'date' else 'an id'}", rid)
-            return None
+            ok = False
         target = checked.pop("id", None)
         if target is not None and not TARGET.fullmatch(target):
             self._problem(sub, f"{relation} must name a record by its id (or kind:id, kind "
                                f"one of {', '.join(DATED_KINDS)}), not {target!r}", rid)
+            ok = False
+        if not ok:
+            self._looked_for(sub, source, checked, rid)
             return None
         evidence = self._own_evidence(sub, rid, checked, owner, source, relation)
         if evidence is None:
@@ -458,8 +529,19 @@ class Validator:
             self._problem(record, f"{what} must be a mapping")
             return None
         sub = RawRecord(record.section, item, record.path, item.pop(LINE_KEY, record.line))
-        row = self._record(sub, fields, source.events_year, owner_id)
-        return None if row is None else (sub, row)
+        row, ok = self._fields(sub, fields, source.events_year, owner_id)
+        if not ok:
+            self._looked_for(sub, source, row, owner_id)
+            return None
+        return sub, row
+
+    def _looked_for(self, sub: RawRecord, source: SourceText, row: dict[str, Any],
+                    owner_id: str) -> None:
+        """For an item refused before its evidence was found: its own excerpt is still
+        looked for, so that one run says both problems."""
+        excerpt = row.get("excerpt")
+        if excerpt is not None and not source.occurrences(excerpt):
+            self._not_found(sub, source, excerpt, owner_id)
 
     def _relation(self, record: RawRecord, person_id: str, item: Any, person: dict[str, Any],
                   source: SourceText) -> dict[str, Any] | None:
@@ -473,6 +555,7 @@ class Validator:
         other = row.get("other_person_id") or row.get("other_description")
         if ("other_person_id" in row) == ("other_description" in row):
             self._problem(sub, "a relation needs exactly one of person, description", person_id)
+            self._looked_for(sub, source, row, person_id)
             return None
         evidence = self._own_evidence(sub, person_id, row, person, source, "relation")
         if evidence is None:
@@ -506,6 +589,7 @@ class Validator:
         if len(who) != 1:
             self._problem(sub, "a participant needs exactly one of person, organization, group",
                           event_id)
+            self._looked_for(sub, source, row, event_id)
             return None
         evidence = self._own_evidence(sub, event_id, row, event, source, "participant")
         if evidence is None:
@@ -528,12 +612,14 @@ class Validator:
             check_count_value(row.get("value"), row["qualifier"], "count")
         except Invalid as exc:
             self._problem(sub, str(exc), event_id)
+            self._looked_for(sub, source, row, event_id)
             return None
         low, high = _count_bounds(row.get("value"), row["qualifier"])
         low = row.get("minimum", low)
         high = row.get("maximum", high)
         if low is not None and high is not None and low > high:
             self._problem(sub, f"count minimum {low} is above its maximum {high}", event_id)
+            self._looked_for(sub, source, row, event_id)
             return None
         evidence = self._evidence(sub, source, row.pop("excerpt"), row.pop("occurrence", None),
                                   event_id)
@@ -557,6 +643,17 @@ class Validator:
 
 
 # --- helpers ---------------------------------------------------------------------------
+
+
+def _text_bytes(record: RawRecord) -> bytes | None:
+    """The bytes of the text a source record names, if it names one that can be read."""
+    name = record.data.get("text")
+    if not isinstance(name, str):
+        return None
+    try:
+        return (record.base_dir / name).resolve().read_bytes()
+    except (OSError, ValueError):
+        return None
 
 
 def _record_id(record: RawRecord) -> str:
