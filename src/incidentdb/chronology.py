@@ -160,11 +160,13 @@ def _statements(conn: Connection) -> list[tuple[str, str, str, str, str | None, 
     return out
 
 
-def _kinds(conn: Connection, ids: set[str]) -> dict[str, list[str]]:
-    """For each id, the tables of dated records that have a record with it."""
+def tables_holding(conn: Connection, ids: set[str], declarations: Iterable[Any] | None = None,
+                   ) -> dict[str, list[str]]:
+    """For each id, the tables (of `declarations`; default: the dated ones) that have a
+    record with it."""
     found: dict[str, list[str]] = defaultdict(list)
     wanted = sorted(ids)
-    for declared in dated():
+    for declared in dated() if declarations is None else declarations:
         t = declared.table
         for start in range(0, len(wanted), UPDATES):
             for (record_id,) in conn.execute(select(t.c.id).where(
@@ -200,7 +202,7 @@ def _graph(conn: Connection) -> _Graph:
     statements = _statements(conn)
     replacing = conn.execute(select(Sentence.id, Sentence.replaces_id)
                              .where(Sentence.replaces_id.is_not(None))).all()
-    kinds = _kinds(conn, {s[4].rpartition(":")[2] for s in statements if s[4]})
+    kinds = tables_holding(conn, {s[4].rpartition(":")[2] for s in statements if s[4]})
     links: list[tuple[str, str, str, str]] = []  # (relation, record table, id, other table:id)
     hints = IdHints(conn)
     for table, row_id, record_id, relation, target, by in statements:

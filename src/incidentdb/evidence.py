@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import and_, bindparam, func, select, update
 
-from incidentdb.chronology import Issue
+from incidentdb.chronology import Issue, tables_holding
 from incidentdb.curation import IdHints
 from incidentdb.models import DECLARATIONS, Declaration, FurtherEvidence, declared
 
@@ -41,19 +41,6 @@ def about() -> list[Declaration]:
     evidence, but the evidence and the omissions themselves."""
     return [d for d in DECLARATIONS
             if d.section and d.evidence and d.name not in ("evidence", "omissions")]
-
-
-def _kinds(conn: Connection, ids: set[str]) -> dict[str, list[str]]:
-    """For each id, the tables (of `about()`) with a record of that id."""
-    found: dict[str, list[str]] = defaultdict(list)
-    wanted = sorted(ids)
-    for declared_table in about():
-        t = declared_table.table
-        for start in range(0, len(wanted), BATCH):
-            for (record_id,) in conn.execute(select(t.c.id).where(
-                    t.c.id.in_(wanted[start:start + BATCH]))):
-                found[record_id].append(declared_table.name)
-    return found
 
 
 def _resolve_one(written: str, kinds: dict[str, list[str]], hints: IdHints,
@@ -84,7 +71,7 @@ def resolve(conn: Connection) -> list[Issue]:
     """Resolve every evidence record's `record`, write where it points, and check what it
     says against that record; the problems found."""
     rows = conn.execute(select(TABLE)).all()
-    kinds = _kinds(conn, {row.record.rpartition(":")[2] for row in rows})
+    kinds = tables_holding(conn, {row.record.rpartition(":")[2] for row in rows}, about())
     hints = IdHints(conn)
     issues: list[Issue] = []
     changed = []

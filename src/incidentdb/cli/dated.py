@@ -58,6 +58,23 @@ def _day(value: str | None) -> date | None:
     return start
 
 
+FromOption = Annotated[str | None, typer.Option(
+    "--from", metavar="DATE", help="From this date (YYYY[-MM[-DD]]).")]
+ToOption = Annotated[str | None, typer.Option(
+    "--to", metavar="DATE", help="Up to this date (YYYY[-MM[-DD]]).")]
+
+
+def uncertain_option(records: str) -> Any:
+    return typer.Option("--include-uncertain", help=f"Also {records} whose date (stated or "
+                        "derived) only overlaps the period: vaguer, open-ended or derived; "
+                        "each says why.")
+
+
+def undated_option(records: str) -> Any:
+    return typer.Option("--include-undated", help=f"Also {records} with no bound but their "
+                        "source's publication, which may fall in any period before it.")
+
+
 MAX_MONTHS = 12_000  # a thousand years: past any term, within every database's integers
 SentenceKindOption = Annotated[str | None, kind_option("The kind of sentence",
                                                        v.SENTENCE_KINDS)]
@@ -88,16 +105,9 @@ def sentences(
     year: Annotated[int | None, typer.Option(
         "--year", parser=whole_number(1, 9999), metavar="YYYY",
         help="Sentences within this year.")] = None,
-    start: Annotated[str | None, typer.Option("--from", metavar="DATE",
-                                              help="From this date (YYYY[-MM[-DD]]).")] = None,
-    end: Annotated[str | None, typer.Option("--to", metavar="DATE",
-                                            help="Up to this date (YYYY[-MM[-DD]]).")] = None,
-    include_uncertain: Annotated[bool, typer.Option(
-        "--include-uncertain", help="Also sentences whose date (stated or derived) only "
-        "overlaps the period; each says why.")] = False,
-    include_undated: Annotated[bool, typer.Option(
-        "--include-undated", help="Also sentences with no bound but their source's "
-        "publication, which may fall in any period before it.")] = False,
+    start: FromOption = None, end: ToOption = None,
+    include_uncertain: Annotated[bool, uncertain_option("sentences")] = False,
+    include_undated: Annotated[bool, undated_option("sentences")] = False,
     kind: SentenceKindOption = None, person: PersonOption = None, case: CaseOption = None,
     status: SentenceStatusOption = None, change: ChangeOption = None,
     min_months: MinMonthsOption = None, max_months: MaxMonthsOption = None,
@@ -178,17 +188,9 @@ def events(
     ctx: typer.Context,
     month: Annotated[str | None, typer.Option(
         "--month", metavar="YYYY-MM", callback=_month, help="Events within this month.")] = None,
-    year: YearOption = None,
-    start: Annotated[str | None, typer.Option("--from", metavar="DATE",
-                                              help="From this date (YYYY[-MM[-DD]]).")] = None,
-    end: Annotated[str | None, typer.Option("--to", metavar="DATE",
-                                            help="Up to this date (YYYY[-MM[-DD]]).")] = None,
-    include_uncertain: Annotated[bool, typer.Option(
-        "--include-uncertain", help="Also events whose date (stated or derived) only "
-        "overlaps the period: vaguer, open-ended or derived; each says why.")] = False,
-    include_undated: Annotated[bool, typer.Option(
-        "--include-undated", help="Also events with no bound but their source's "
-        "publication, which may fall in any period before it.")] = False,
+    year: YearOption = None, start: FromOption = None, end: ToOption = None,
+    include_uncertain: Annotated[bool, uncertain_option("events")] = False,
+    include_undated: Annotated[bool, undated_option("events")] = False,
     kind: Annotated[str | None, kind_option("The kind of event", v.EVENT_KINDS)] = None,
     person: PersonOption = None, org: OrgOption = None, instrument: InstrumentOption = None,
     min_sources: MinSourcesOption = None, limit: LimitOption = None,
