@@ -152,7 +152,8 @@ def query_latencies(url: str, scale: int, repeats: int = 51) -> dict[str, float]
     from incidentdb.dates import month_bounds
     from incidentdb.db import make_engine, session_scope
     from incidentdb.lookup import find_person
-    from incidentdb.queries import list_events, list_people
+    from incidentdb.prosecutions import list_people
+    from incidentdb.queries import list_events
 
     engine = make_engine(url)
     rng = random.Random(7)

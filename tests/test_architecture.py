@@ -36,7 +36,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("storage", ("db", "migrate", "search")),
     ("library", ("reading", "checks", "validate", "writer", "curation", "chronology",
                  "evidence", "loader", "lookup", "coverage",
-                 "queries", "sentencing",
+                 "queries", "prosecutions", "sentencing",
                  "casefile", "health", "export")),
     ("presentation", ("output",)),
     ("command line", ("cli", "__main__")),

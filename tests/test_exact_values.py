@@ -400,7 +400,7 @@ def test_the_bundled_data_has_no_ambiguous_excerpt() -> None:
 def test_a_charge_text_finds_an_offence_whose_name_has_a_non_ascii_capital(engine):
     """SQLite's lower() and LIKE fold only ASCII letters: matched there, "émeute" missed
     an offence named "Émeute" that PostgreSQL found. Offences are matched alike on both."""
-    from incidentdb.queries import charge_matches
+    from incidentdb.prosecutions import charge_matches
 
     with engine.begin() as conn:
         conn.execute(text(

@@ -1,4 +1,4 @@
-"""queries.py function by function: the filters, orders and labels of every answer.
+"""queries.py and prosecutions.py function by function: the filters, orders and labels of every answer.
 
 The library functions are called directly with a session. Most cases use a small
 invented data set (Ruritania, 2020), written below and loaded by the real loader, so
@@ -19,19 +19,17 @@ from pathlib import Path
 import pytest
 from sqlalchemy.orm import Session
 
-from incidentdb import queries
+from incidentdb import prosecutions
 from incidentdb.dates import DateError
 from incidentdb.db import make_engine
+from incidentdb.prosecutions import charge_matches, list_cases, list_people
 from incidentdb.queries import (
-    charge_matches,
     cite,
     event_window,
     events_left_out,
     events_of_person,
-    list_cases,
     list_events,
     list_organizations,
-    list_people,
     offence_summary,
     person_names,
     stats,
@@ -685,7 +683,7 @@ def test_people_by_charge_give_the_same_on_either_plan(
     """With a page limit and more matching charges than PLAN_SWITCH, people are walked in
     name order and each is tested for a matching charge: the same people, in the same
     order, as collecting the charged people. A small switch takes that plan here."""
-    monkeypatch.setattr(queries, "PLAN_SWITCH", switch)
+    monkeypatch.setattr(prosecutions, "PLAN_SWITCH", switch)
     assert ids(list_people(ruritania, charge=text, limit=10)) == expected
     assert ids(list_people(ruritania, charge=text, limit=1)) == expected[:1]
     assert ids(list_people(ruritania, charge=text)) == expected
@@ -1137,5 +1135,5 @@ def test_bundled_people_by_charge_on_either_plan(session: Session,
     """data/political-opposition.yaml: Bakuvi's and Yagublu's hooliganism charges."""
     expected = ["said-mamedzade-bakuvi", "tofig-yagublu"]
     assert ids(list_people(session, charge="hooliganism")) == expected
-    monkeypatch.setattr(queries, "PLAN_SWITCH", 1)
+    monkeypatch.setattr(prosecutions, "PLAN_SWITCH", 1)
     assert ids(list_people(session, charge="hooliganism", limit=5)) == expected

@@ -68,7 +68,8 @@ def people(ctx: typer.Context, charge: ChargeOption = None, org: OrgOption = Non
     """
     from incidentdb.lookup import find_offence, find_organization
     from incidentdb.output import render_rows
-    from incidentdb.queries import count_up_to, list_people, people_query
+    from incidentdb.prosecutions import list_people, people_query
+    from incidentdb.queries import count_up_to
 
     with reading(ctx) as session:
         org_id = find_organization(session, org).id if org else None
@@ -117,7 +118,8 @@ def cases(ctx: typer.Context, person: PersonOption = None, charge: ChargeOption 
     """
     from incidentdb.lookup import find_offence, find_person
     from incidentdb.output import render_rows
-    from incidentdb.queries import cases_query, count_up_to, list_cases
+    from incidentdb.prosecutions import cases_query, list_cases
+    from incidentdb.queries import count_up_to
 
     with reading(ctx) as session:
         person_id = find_person(session, person).id if person else None
@@ -158,13 +160,8 @@ def charges(ctx: typer.Context, charge: ChargeOption = None, offence: OffenceOpt
     """
     from incidentdb.lookup import find_offence, find_person
     from incidentdb.output import render_rows
-    from incidentdb.queries import (
-        ChargeFilter,
-        charges_query,
-        count_up_to,
-        list_charges,
-        offence_summary,
-    )
+    from incidentdb.prosecutions import ChargeFilter, charges_query, list_charges
+    from incidentdb.queries import count_up_to, offence_summary
 
     with reading(ctx) as session:
         if not (charge or offence or characterisation or person or min_sources):
