@@ -1,4 +1,5 @@
-"""queries.py and prosecutions.py function by function: the filters, orders and labels of every answer.
+"""queries.py and prosecutions.py function by function: the filters, orders and labels
+of every answer.
 
 The library functions are called directly with a session. Most cases use a small
 invented data set (Ruritania, 2020), written below and loaded by the real loader, so
