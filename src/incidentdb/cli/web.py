@@ -7,6 +7,7 @@ when the command runs: the command line's start-up does not pay for them.
 
 from __future__ import annotations
 
+import os
 import socket
 from typing import TYPE_CHECKING, Annotated
 
@@ -29,6 +30,9 @@ def serve_command(
         "computer can open the page.")] = "127.0.0.1",
     open_browser: Annotated[bool, typer.Option(
         "--open", help="Open the page in the web browser.")] = False,
+    get: Annotated[str | None, typer.Option(
+        "--get", metavar="PATH", help="Print one page (a path such as /-/month?month=2021-06) "
+        "and exit, without serving: exit 1 unless it answers 200 OK.")] = None,
 ) -> None:
     """Browse the database in a web page (Datasette), read-only, until Ctrl-C.
 
@@ -36,18 +40,21 @@ def serve_command(
     table with its descriptions, facets and full-text search. A PostgreSQL database is
     served through a SQLite copy: incidentdb export --format sqlite --out FILE.
 
-    Example: incidentdb serve --port 8001
+    Example: incidentdb serve --get /-/month?month=2021-06
     """
     from incidentdb import web
 
     web.require_sqlite(db_url(ctx))
     open_engine(ctx).dispose()  # the default database is made on first use; schema checked
     path = web.served_file(db_url(ctx))
-    _check_free(host, port)
     try:
         datasette = web.datasette_for(path)
     except ImportError:
         raise UserError("the web view needs Datasette: pip install 'incidentdb[web]'") from None
+    if get is not None:
+        _print_page(datasette, get)
+        return
+    _check_free(host, port)
     url = f"http://{host}:{port}/"
     err(f"Serving {path} read-only at {url} (Ctrl-C stops).")
     if open_browser:
@@ -57,13 +64,28 @@ def serve_command(
     _run(datasette, host, port)
 
 
+def _print_page(datasette: Datasette, path: str) -> None:
+    import asyncio
+
+    async def fetch() -> tuple[int, str]:
+        await datasette.invoke_startup()
+        response = await datasette.client.get(path)
+        return response.status_code, response.text
+
+    status, text = asyncio.run(fetch())
+    typer.echo(text)
+    if status != 200:
+        raise UserError(f"{path} answered {status}")
+
+
 def _check_free(host: str, port: int) -> None:
     """One line, before Datasette starts, when the address cannot be listened on."""
     try:
         with socket.create_server((host, port)):
             pass
     except OSError as exc:
-        raise UserError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+        reason = os.strerror(exc.errno) if exc.errno else str(exc)
+        raise UserError(f"cannot listen on {host}:{port}: {reason}") from None
 
 
 def _run(datasette: Datasette, host: str, port: int) -> None:

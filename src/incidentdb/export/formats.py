@@ -89,7 +89,7 @@ FORMATS: dict[str, Format] = {fmt.name: fmt for fmt in (
     Format("ndjson", "ndjson (one object per line)", "json.write_lines"),
     Format("ftm", f"ftm (FollowTheMoney entities in {ENTITIES_FILE})", "ftm.write_entities",
            unit="entities", whole_database=True, file=ENTITIES_FILE),
-    Format("sqlite", "sqlite (a self-contained SQLite database: --out names its file)",
+    Format("sqlite", "sqlite (a copy of the whole database in one SQLite file: --out names it)",
            "sqlite.copy_database", database=True),
 )}
 DEFAULT = "csv"
