@@ -74,11 +74,22 @@ def field_of(declared: Declaration | None, column: str) -> tuple[str, Field] | N
     return None
 
 
+def _owner_field(declared: Declaration | None, column: str) -> tuple[str, Field] | None:
+    """For a nested table's value column (person_occupations.occupation), the field of its
+    owner whose items it holds (people's `occupations`)."""
+    if declared is None or declared.owner is None:
+        return None
+    for name, field in declarations()[declared.owner.table].fields.items():
+        if declared.name.endswith(f"_{name}") and column == name.removesuffix("s"):
+            return name, field
+    return None
+
+
 def column_description(table: Table, column: Column) -> str:
     if column.comment:
         return str(column.comment)
     declared = declarations().get(table.name)
-    found = field_of(declared, column.name)
+    found = field_of(declared, column.name) or _owner_field(declared, column.name)
     if found and found[1].choices:
         for vocabulary in VOCABULARIES:
             if set(vocabulary.values) == set(found[1].choices):

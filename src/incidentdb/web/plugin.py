@@ -108,6 +108,28 @@ def register_routes() -> list[tuple[str, Any]]:
             (r"^/-/month$", month_view)]
 
 
+READING = ("GET", "HEAD", "OPTIONS")
+
+
+@hookimpl
+def asgi_wrapper(datasette: Datasette) -> Callable[[Any], Any]:
+    """Only requests that read reach Datasette: any other method (POST, PUT, DELETE...) is
+    405 at the door, whatever the URL. The file is served immutable besides."""
+    def wrap(asgi: Any) -> Any:
+        async def only_reading(scope: dict, receive: Any, send: Any) -> None:
+            if (scope["type"] == "http" and scope["method"] not in READING
+                    and served(datasette) is not None):
+                response = Response.text("Method not allowed: this database is read-only",
+                                         status=405, headers={"Allow": ", ".join(READING)})
+                await response.asgi_send(send)
+                return
+            await asgi(scope, receive, send)
+
+        return only_reading
+
+    return wrap
+
+
 @hookimpl
 def prepare_connection(conn: Any, database: str, datasette: Datasette) -> None:
     if database == served(datasette):
