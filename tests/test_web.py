@@ -330,6 +330,11 @@ def test_the_citation_query_answers_as_cite(served, session):
     [yagublu] = rows(served, f"/{NAME}/citation.json?id=yagublu-conditional-30-months")
     assert (yagublu["table"], yagublu["start"], yagublu["end"]) == ("sentences", 6210, 6370)
     assert rows(served, f"/{NAME}/citation.json?id=nothing-of-that-id") == []
+    html = get(served, f"/{NAME}/citation?id=yagublu-conditional-30-months").text
+    assert f'<a href="/{NAME}/sentences/yagublu-conditional-30-months">' in html
+    assert f'<a href="/{NAME}/sources/hrw-wr2022-azerbaijan">' in html
+    found = get(served, f"/{NAME}/search?q=hunger").text
+    assert f'<a href="/{NAME}/citation?id=yagublu-hunger-strike">' in found
 
 
 def test_every_page_links_to_the_others(served):

@@ -152,14 +152,21 @@ def menu_links(datasette: Datasette) -> list[dict[str, str]]:
 @hookimpl
 def render_cell(row: Any, value: Any, column: str, table: str | None, database: str,
                 datasette: Datasette) -> Markup | None:
-    """A person's name links to the case file; a record id in the search results links
-    to its citation."""
-    if database != served(datasette) or not isinstance(value, str):
+    """A person's name links to the case file; in the canned queries' results, a record
+    id links to its row (citation) or its citation (search), a source id to its row."""
+    if database != served(datasette) or not isinstance(value, str) or not value:
         return None
+    href = None
     if table == "people" and column == "name":
         href = "/-/person?" + urlencode({"id": row["id"]})
-        return Markup(f'<a href="{escape(href)}">{escape(value)}</a>')
-    if table is None and column == "record_id":
-        href = f"/{database}/citation?" + urlencode({"id": value})
-        return Markup(f'<a href="{escape(href)}">{escape(value)}</a>')
-    return None
+    elif table is None:
+        columns = set(row.keys()) if hasattr(row, "keys") else set()
+        if column == "record_id":
+            href = f"/{database}/citation?" + urlencode({"id": value})
+        elif column == "id" and "table" in columns:
+            href = datasette.urls.row(database, row["table"], quote(value, safe=""))
+        elif column == "source_id":
+            href = datasette.urls.row(database, "sources", quote(value, safe=""))
+    if href is None:
+        return None
+    return Markup(f'<a href="{escape(href)}">{escape(value)}</a>')
