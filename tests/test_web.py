@@ -26,7 +26,7 @@ from typer.testing import CliRunner
 
 from incidentdb import migrate
 from incidentdb.cli import app
-from incidentdb.db import make_engine
+from incidentdb.db import DatabaseError, make_engine
 from incidentdb.loader import load_paths
 from incidentdb.models import DECLARATIONS, Base
 from incidentdb.queries import cite, list_events
@@ -408,11 +408,27 @@ def test_serve_refuses_a_file_without_the_schema_or_behind(tmp_path, served):
 
 
 def test_serve_refuses_a_file_with_changes_in_its_write_ahead_log(tmp_path, served):
+    """Changes only in the log would not be seen by an immutable reader: refused until a
+    checkpoint has copied them into the file; a log left without its index, refused."""
     copy = tmp_path / "copy.db"
     copy.write_bytes(served.read_bytes())
-    Path(f"{copy}-wal").write_bytes(b"x" * 100)
-    with pytest.raises(Exception, match="write-ahead log"):
-        served_file(str(copy))
+    writer = sqlite3.connect(copy, isolation_level=None)
+    try:
+        writer.execute("PRAGMA journal_mode=WAL")
+        writer.execute("PRAGMA wal_autocheckpoint=0")
+        writer.execute("UPDATE people SET description = description || '.'")
+        with pytest.raises(DatabaseError, match="changes in its write-ahead log"):
+            served_file(str(copy))
+        writer.execute("PRAGMA wal_checkpoint(PASSIVE)")
+        assert Path(f"{copy}-wal").stat().st_size > 0  # the log is still there, all copied
+        assert served_file(str(copy)) == copy.resolve()
+    finally:
+        writer.close()
+    left = tmp_path / "left.db"
+    left.write_bytes(served.read_bytes())
+    Path(f"{left}-wal").write_bytes(b"x" * 100)
+    with pytest.raises(DatabaseError, match="changes in its write-ahead log"):
+        served_file(str(left))
 
 
 def test_serve_refuses_a_port_in_use(served):

@@ -12,6 +12,7 @@ serves it: immutable, so no URL can change it. Datasette is imported only here a
 from __future__ import annotations
 
 import os
+import struct
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -66,14 +67,30 @@ def served_file(url: str | None) -> Path:
 
 
 def _no_pending_changes(path: str) -> None:
-    """Served immutable, a file is read without its write-ahead log: refuse one with
-    changes still in it (a load running, or one that was stopped)."""
-    wal = Path(f"{path}-wal")
-    if wal.exists() and wal.stat().st_size > 0:
-        raise DatabaseError(
-            f"{path} has changes in its write-ahead log that a read-only server would not "
-            "see: wait for the load writing to it to end, or serve a copy made with "
-            "`incidentdb export --format sqlite --out FILE`")
+    """Served immutable, a file is read without its write-ahead log: refuse one whose log
+    holds changes not yet copied into the file (a load running, or one that was stopped)."""
+    wal, shm = Path(f"{path}-wal"), Path(f"{path}-shm")
+    if not wal.exists() or wal.stat().st_size == 0 or _all_checkpointed(shm):
+        return
+    raise DatabaseError(
+        f"{path} has changes in its write-ahead log that a read-only server would not "
+        "see: wait for the load writing to it to end, or serve a copy made with "
+        "`incidentdb export --format sqlite --out FILE`")
+
+
+def _all_checkpointed(shm: Path) -> bool:
+    """Whether the WAL index says every frame of the log is in the database file: its
+    header's mxFrame (bytes 16-19, native order) equals the checkpoint's nBackfill
+    (bytes 96-99). Without an index, a log was left by a writer that stopped: not so."""
+    try:
+        with open(shm, "rb") as stream:
+            header = stream.read(100)
+    except OSError:
+        return False
+    if len(header) < 100:
+        return False
+    (frames,), (copied,) = struct.unpack("=I", header[16:20]), struct.unpack("=I", header[96:100])
+    return frames == copied
 
 
 def datasette_for(path: Path) -> Datasette:
