@@ -89,7 +89,8 @@ def _all_checkpointed(shm: Path) -> bool:
         return False
     if len(header) < 100:
         return False
-    (frames,), (copied,) = struct.unpack("=I", header[16:20]), struct.unpack("=I", header[96:100])
+    frames: int = struct.unpack("=I", header[16:20])[0]
+    copied: int = struct.unpack("=I", header[96:100])[0]
     return frames == copied
 
 
