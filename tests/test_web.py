@@ -253,6 +253,8 @@ def test_the_case_file_by_azerbaijani_spelling(served):
     assert f'href="/{NAME}/events/yagublu-hunger-strike"' in html  # the timeline
     assert 'href="/-/month?month=2021-07"' in html
     assert 'href="/-/people?charge=Hooliganism"' in html
+    assert "Data license:" in html and "© 2022 Human Rights Watch." in html  # the footer
+    assert 'href="https://www.hrw.org/world-report/2022/country-chapters/azerbaijan"' in html
 
 
 def test_the_case_file_by_any_spelling_and_by_id(served):

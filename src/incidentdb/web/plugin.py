@@ -62,7 +62,8 @@ async def _page(datasette: Datasette, request: Request, template: str,
         return Response.text("Not found", status=404)
     path = datasette.get_database(database).path
     context: dict[str, Any] = {"database": database, "asked": asked, "data": None,
-                               "error": "", "choices": []}
+                               "error": "", "choices": [],
+                               "metadata": datasette.metadata()}  # the footer's licence
     status = 200
     if any(asked.values()) or template != "incidentdb_person.html":
         try:
