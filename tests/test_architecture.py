@@ -37,7 +37,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("library", ("reading", "checks", "validate", "writer", "curation", "chronology",
                  "evidence", "loader", "lookup", "coverage",
                  "queries", "prosecutions", "sentencing",
-                 "casefile", "health", "export")),
+                 "casefile", "health", "export", "web")),
     ("presentation", ("output",)),
     ("command line", ("cli", "__main__")),
 )

@@ -456,7 +456,7 @@ def _function(name: str) -> object:
 def test_every_registered_format_has_its_writer_and_its_help():
     from incidentdb.export.formats import FORMATS, formats_help
 
-    assert list(FORMATS) == ["csv", "json", "ndjson", "ftm"]
+    assert list(FORMATS) == ["csv", "json", "ndjson", "ftm", "sqlite"]
     for name, fmt in FORMATS.items():
         assert fmt.name == name and fmt.help.startswith(name + " ") and fmt.help in formats_help()
         assert callable(_function(fmt.writer)), name
@@ -466,6 +466,7 @@ def test_every_registered_format_has_its_writer_and_its_help():
         assert bool(fmt.file) == fmt.whole_database, name
     assert [name for name, fmt in FORMATS.items() if fmt.whole_database] == ["ftm"]
     assert [name for name, fmt in FORMATS.items() if fmt.neutralised] == ["csv"]
+    assert [name for name, fmt in FORMATS.items() if fmt.database] == ["sqlite"]
 
 
 def test_the_cli_offers_the_registered_formats(run):
@@ -475,13 +476,13 @@ def test_the_cli_offers_the_registered_formats(run):
     assert [member.value for member in ExportFormat] == list(FORMATS)
     result = run("sqlite://", "export", "--help")
     assert result.exit_code == 0, result.output
-    assert "<csv|json|ndjson|ftm>" in result.stdout
+    assert "<csv|json|ndjson|ftm|sqlite>" in result.stdout
     assert " ".join(formats_help().split()) in " ".join(result.stdout.split())
 
 
 def test_an_unknown_format_is_refused_by_the_library(loaded_engine, tmp_path):
     with pytest.raises(export.ExportError, match="unknown format 'xml'; formats: csv, json, "
-                       "ndjson, ftm"):
+                       "ndjson, ftm, sqlite"):
         export.export_tables(loaded_engine, tmp_path, "xml")
     with pytest.raises(export.ExportError, match="the ftm format exports every table as "
                        "entities: name no table"):

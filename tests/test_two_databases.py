@@ -189,7 +189,8 @@ def _difference(call: tuple[str, ...], sqlite: tuple, postgres: tuple) -> str:
 # Commands that write, or whose output is not an answer to compare (exports are compared
 # by tests/test_export.py on each database).
 NOT_QUERIES = {"load", "check", "export", "db", "vocab",  # vocab reads no database
-               "source"}  # source add writes a file
+               "source",  # source add writes a file
+               "serve"}  # serves a SQLite file only: its pages are the queries' (test_web.py)
 
 
 def test_every_query_command_is_compared(both: Both) -> None:

@@ -67,6 +67,13 @@ def _fts5_match(words: list[str], column: str | None = None) -> str:
     return f"{column} : ({terms})" if column else terms
 
 
+def fts5_query(user_text: str) -> str:
+    """The FTS5 query `search` runs for the user's text; for text without words, a query
+    that finds nothing (FTS5 refuses an empty one). The web view's canned search uses it."""
+    words = literal_words(user_text)
+    return _fts5_match(words) if words else '""'
+
+
 def _tsquery(words: list[str]) -> str:
     """A PostgreSQL tsquery: every word as a prefix. The parser keeps the '-' of a number
     after a hyphen ("Covid-19" gives 'covid', '-19'), so a number matches either form."""

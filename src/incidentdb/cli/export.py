@@ -1,4 +1,5 @@
-"""The `incidentdb export` command: tables out as CSV, JSON, NDJSON or FollowTheMoney.
+"""The `incidentdb export` command: tables out as CSV, JSON, NDJSON or FollowTheMoney, or
+the whole database into a SQLite file.
 
 The work is in `incidentdb.export`; this module parses the options, draws progress
 and says what was written. Its formats, and their help, come from the export's
@@ -34,7 +35,8 @@ def export_command(
     ctx: typer.Context,
     out: Annotated[str, typer.Option(
         "--out", "-o", metavar="DIR",
-        help="Folder to write into (created if missing); '-' writes one table to stdout.")],
+        help="Folder to write into (created if missing); '-' writes one table to stdout; "
+        "with --format sqlite, the database file to write.")],
     tables: Annotated[list[str] | None, typer.Argument(
         metavar="TABLE", show_default=False,
         help="Tables to export. Default: every table, and the case_summary view.")] = None,
@@ -45,7 +47,8 @@ def export_command(
         "--raw", help="CSV: write cells beginning with = + - @ as they are, without "
         "neutralising them against spreadsheet formulas.")] = False,
 ) -> None:
-    """Export tables as CSV with a Frictionless Data Package, JSON, NDJSON or FtM entities.
+    """Export tables as CSV with a Frictionless Data Package, JSON, NDJSON or FtM entities,
+    or copy the whole database into one SQLite file (to serve or share it).
 
     Example: incidentdb export --format csv --out exports/
     """
@@ -59,6 +62,10 @@ def export_command(
 
         err(RAW_NOTE)
     engine = open_engine(ctx)
+    if chosen.database:
+        rows = _to_database(engine, Path(out), chosen.name)
+        err(f"Exported the whole database, {rows} rows, as {chosen.name} to {out}.")
+        return
     if out == "-":
         table = tables[0] if tables else None
         rows = _to_stdout(engine, chosen.name, table, not raw)
@@ -76,10 +83,13 @@ def _check_options(chosen: Format, out: str, tables: list[str] | None) -> None:
     exactly one table."""
     if not out.strip():  # "" would be the current folder: say where, never guess
         raise typer.BadParameter("give a folder, or '-' for stdout", param_hint="--out")
-    if chosen.whole_database and tables:
+    if (chosen.whole_database or chosen.database) and tables:
         raise typer.BadParameter(
             f"{chosen.name} exports every table as {chosen.unit}: name no table",
             param_hint="--format")
+    if chosen.database and out == "-":
+        raise typer.BadParameter(f"{chosen.name} writes a database file: give its path",
+                                 param_hint="--out")
     if out == "-" and not chosen.whole_database and len(tables or ()) != 1:
         raise typer.BadParameter("'-' writes one table to stdout: name exactly one table",
                                  param_hint="--out")
@@ -100,6 +110,17 @@ def _to_folder(engine: Engine, out: Path, fmt: str, tables: list[str] | None,
         raise
     except OSError as exc:  # a folder we may not write to, a full disk
         raise UserError(f"cannot write to {out}: {exc.strerror or exc}") from None
+
+
+def _to_database(engine: Engine, out: Path, fmt: str) -> int:
+    from incidentdb import export
+    from incidentdb.output import progress_reporter
+
+    try:
+        with progress_reporter() as progress:
+            return export.export_database(engine, out, fmt, progress=progress)
+    except OSError as exc:  # a folder we may not write to, a full disk
+        raise UserError(f"cannot write {out}: {exc.strerror or exc}") from None
 
 
 def _to_stdout(engine: Engine, fmt: str, table: str | None, neutralised: bool) -> int:

@@ -1,10 +1,12 @@
-"""Exports: every table out as CSV (with a Frictionless Data Package), JSON, NDJSON or FtM.
+"""Exports: every table out as CSV (with a Frictionless Data Package), JSON, NDJSON, FtM,
+or into a SQLite copy of the whole database.
 
 One module per concern: `tables` (the tables worth exporting, one snapshot of them,
 their rows in batches), `formats` (the registry of formats: the one place a format
 is declared), one module per format (`csv` with `datapackage`, `json` for json and
-ndjson, the `ftm` package: one mapper per FollowTheMoney schema), `files` (atomic
-files) and `writing` (an export into a folder or onto a stream).
+ndjson, the `ftm` package: one mapper per FollowTheMoney schema, `sqlite`: a copy of
+the database in one file), `files` (atomic files) and `writing` (an export into a
+folder, onto a stream, or into a database file).
 
 Rows are streamed in batches, so a table of any size goes out in constant memory. A
 file is written under a temporary name in the target folder and renamed only when
@@ -39,6 +41,7 @@ if TYPE_CHECKING:
     from incidentdb.export.writing import (
         ExportReport,
         WrittenFile,
+        export_database,
         export_stream,
         export_tables,
     )
@@ -52,11 +55,13 @@ _PUBLIC = {
     "CASE_SUMMARY": "tables", "ExportError": "tables",
     "exportable_tables": "tables", "resolve_tables": "tables",
     "ExportReport": "writing", "WrittenFile": "writing", "export_stream": "writing",
+    "export_database": "writing",
     "export_tables": "writing",
 }
 __all__ = [  # the same names: a literal, for linters and type checkers
     "CASE_SUMMARY", "FORMATS", "MAPPERS", "ExportError", "ExportReport", "Format",
-    "WrittenFile", "data_package", "entities", "entity_id", "export_stream", "export_tables",
+    "WrittenFile", "data_package", "entities", "entity_id", "export_database",
+    "export_stream", "export_tables",
     "exportable_tables", "format_named", "ftm_dates", "resolve_tables", "sentence_phrase",
 ]
 

@@ -6,7 +6,9 @@ reads this registry to build its options, without loading SQLAlchemy). A table f
 writes each table to its own file, `<table>.<name>`; a whole-database format writes
 every record into one file and takes no table names. The writer of either is called
 as `write(conn, table, stream, neutralised=..., progress=...)` and returns the rows
-(or entities) it wrote; a whole-database format is given no table.
+(or entities) it wrote; a whole-database format is given no table. A database format
+(`sqlite`) writes no folder: `--out` names the database file it makes, a copy of every
+table, by `copy(engine, path, progress=...)`.
 """
 
 from __future__ import annotations
@@ -17,9 +19,10 @@ from typing import IO, TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
+    from pathlib import Path
 
     from sqlalchemy import Table
-    from sqlalchemy.engine import Connection
+    from sqlalchemy.engine import Connection, Engine
 
     from incidentdb.shapes import Progress
 
@@ -30,6 +33,10 @@ ENTITIES_FILE = "entities.ftm.json"
 class Writer(Protocol):
     def __call__(self, conn: Connection, table: Table | None, stream: IO[str], *,
                  neutralised: bool, progress: Progress | None) -> int: ...
+
+
+class Copier(Protocol):
+    def __call__(self, engine: Engine, path: Path, progress: Progress | None) -> int: ...
 
 
 class PackageWriter(Protocol):
@@ -53,6 +60,12 @@ class Format:
     package: str = ""  # a file describing the others, written after them...
     package_writer: str = ""  # ...by this PackageWriter
     neutralised: bool = False  # its text cells are neutralised unless --raw
+    database: bool = False  # a database file at --out, every table in it: a Copier
+
+    def copy(self, engine: Engine, path: Path, progress: Progress | None) -> int:
+        """Write the database format's file at `path`; return the rows copied."""
+        copier: Copier = _function(self.writer)
+        return copier(engine, path, progress)
 
     def write(self, conn: Connection, table: Table | None, stream: IO[str], *,
               neutralised: bool, progress: Progress | None) -> int:
@@ -76,6 +89,8 @@ FORMATS: dict[str, Format] = {fmt.name: fmt for fmt in (
     Format("ndjson", "ndjson (one object per line)", "json.write_lines"),
     Format("ftm", f"ftm (FollowTheMoney entities in {ENTITIES_FILE})", "ftm.write_entities",
            unit="entities", whole_database=True, file=ENTITIES_FILE),
+    Format("sqlite", "sqlite (a copy of the whole database in one SQLite file: --out names it)",
+           "sqlite.copy_database", database=True),
 )}
 DEFAULT = "csv"
 

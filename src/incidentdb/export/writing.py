@@ -41,6 +41,9 @@ class ExportReport:
 
 
 def _chosen_tables(fmt: Format, tables: Sequence[str] | None) -> list[Table]:
+    if fmt.database:
+        raise ExportError(f"the {fmt.name} format writes one database file: "
+                          "export_database writes it")
     if fmt.whole_database:
         if tables:
             raise ExportError(f"the {fmt.name} format exports every table as {fmt.unit}: "
@@ -90,8 +93,19 @@ def export_stream(engine: Engine, stream: IO[str], fmt: str, table: str | None =
                   neutralised: bool = True, progress: Progress | None = None) -> int:
     """Write one table (or, with fmt "ftm", every entity) to a stream; return the rows."""
     chosen = format_named(fmt)
+    _chosen_tables(chosen, None)  # a database format cannot go to a stream
     with snapshot(engine) as conn:
         target = None
         if table is not None and not chosen.whole_database:
             [target] = resolve_tables([table])
         return chosen.write(conn, target, stream, neutralised=neutralised, progress=progress)
+
+
+def export_database(engine: Engine, path: Path, fmt: str = "sqlite", *,
+                    progress: Progress | None = None) -> int:
+    """Copy every table into one database file at `path` (a database format); return the
+    rows copied."""
+    chosen = format_named(fmt)
+    if not chosen.database:
+        raise ExportError(f"the {fmt} format writes into a folder, not one database file")
+    return chosen.copy(engine, path, progress)
