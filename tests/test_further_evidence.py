@@ -417,3 +417,17 @@ def test_a_database_file_alone_checks_and_cites(two_sources, tmp_path, monkeypat
     assert checked.stdout.rstrip().endswith("No problems found.")
     cited = as_json(run(url, "cite", "observers-bakuvi-term", "--context", "80", "-f", "json"))
     assert "[[reduced the term of Said Mamedzade Bakuvi" in cited[0]["context"]
+
+
+def test_the_web_case_file_lists_the_disagreements(two_sources, run, tmp_path):
+    from .test_web import get
+
+    path = tmp_path / "incidents.db"
+    assert run(two_sources.url, "export", "--format", "sqlite", "--out", str(path)
+               ).exit_code == 0
+    page = get(path, "/-/person?name=Bakuvi")
+    assert page.status_code == 200
+    assert "Disagreements: what other sources say instead" in page.text
+    assert "reduced the term to three years rather than suspending it" in page.text
+    untouched = get(path, "/-/person?name=Polad+Aslanov")
+    assert "Disagreements" not in untouched.text
