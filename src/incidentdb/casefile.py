@@ -15,7 +15,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, aliased
 
 from incidentdb.chronology import order_by
-from incidentdb.evidence import disputes, source_counts
+from incidentdb.evidence import sources_and_disputes
 from incidentdb.models import (
     Case,
     Charge,
@@ -82,14 +82,13 @@ def _sources(session: Session, data: Row) -> list[Row]:
                     for c in case["charges"] + case["group_charges"]],
         "sentences": [s for case in data["cases"]
                       for s in case["sentences"] + case["group_sentences"]]}
+    every = [row for rows in facts.values() for row in rows]
+    counts, disputed = sources_and_disputes(session, [row["id"] for row in every])
     disagreements = []
-    for table, rows in facts.items():
-        ids = [row["id"] for row in rows]
-        counts, disputed = source_counts(session, table, ids), disputes(session, table, ids)
-        for row in rows:
-            row["sources"] = counts[row["id"]]
-            row["disputes"] = disputed.get(row["id"], [])
-            disagreements += [{"record": row["id"], **d} for d in row["disputes"]]
+    for row in every:
+        row["sources"] = counts[row["id"]]
+        row["disputes"] = disputed.get(row["id"], [])
+        disagreements += [{"record": row["id"], **d} for d in row["disputes"]]
     return disagreements
 
 

@@ -168,16 +168,40 @@ def source_counts(conn_or_session: Any, table: str, ids: list[str]) -> dict[str,
     return out
 
 
-def disputes(conn_or_session: Any, table: str, ids: list[str]) -> dict[str, list[dict[str, Any]]]:
-    """The disagreements about each record: {id: [{field, claim, source, evidence}]}."""
-    out: dict[str, list[dict[str, Any]]] = defaultdict(list)
+def sources_and_disputes(conn_or_session: Any, ids: list[str],
+                         ) -> tuple[dict[str, int], dict[str, list[dict[str, Any]]]]:
+    """For records of any tables (ids are unique across them): how many sources support
+    each (`source_counts`), and the disagreements about each (`disputes`). One query when
+    no further evidence names them, the usual case."""
+    found = []
     for start in range(0, len(ids), BATCH):
-        query = (select(TABLE.c.record_id, TABLE.c.disputed_field, TABLE.c.claim,
-                        TABLE.c.source_id, TABLE.c.id)
-                 .where(TABLE.c.record_table == table,
-                        TABLE.c.record_id.in_(ids[start:start + BATCH]),
-                        TABLE.c.stance == "disputes").order_by(TABLE.c.id))
-        for record_id, field, claim, source, evidence_id in conn_or_session.execute(query):
-            out[record_id].append({"field": field, "claim": claim, "source": source,
-                                   "evidence": evidence_id})
+        found += conn_or_session.execute(
+            select(TABLE.c.record_table, TABLE.c.record_id, TABLE.c.source_id, TABLE.c.stance,
+                   TABLE.c.disputed_field, TABLE.c.claim, TABLE.c.id)
+            .where(TABLE.c.record_id.in_(ids[start:start + BATCH])).order_by(TABLE.c.id)).all()
+    counts = dict.fromkeys(ids, 1)
+    argued: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    own = _own_sources(conn_or_session, {(row.record_table, row.record_id) for row in found})
+    supporting: dict[str, set[str]] = defaultdict(set)
+    for row in found:
+        if row.stance == "disputes":
+            argued[row.record_id].append({"field": row.disputed_field, "claim": row.claim,
+                                          "source": row.source_id, "evidence": row.id})
+        elif row.source_id != own.get(row.record_id):
+            supporting[row.record_id].add(row.source_id)
+    for record_id, sources in supporting.items():
+        counts[record_id] = 1 + len(sources)
+    return counts, dict(argued)
+
+
+def _own_sources(conn_or_session: Any, records: set[tuple[str, str]]) -> dict[str, str]:
+    """{record id: its own source} of the (table, id) pairs given, a query per table."""
+    by_table: dict[str, list[str]] = defaultdict(list)
+    for table, record_id in records:
+        by_table[table].append(record_id)
+    out: dict[str, str] = {}
+    for table, record_ids in by_table.items():
+        t = declared()[table].table
+        out.update(conn_or_session.execute(select(t.c.id, t.c.source_id)
+                                           .where(t.c.id.in_(record_ids))).tuples().all())
     return out
