@@ -73,13 +73,18 @@ def charge_matches(session: Session, text: str) -> ChargeMatch:
 
     Offences are a controlled list (tens of rows), matched in Python: SQLite's lower()
     and LIKE fold only ASCII letters, so "émeute" would miss an offence named "Émeute"
-    there and find it on PostgreSQL.
+    there and find it on PostgreSQL. The answer is kept for the session (`info`): a
+    listing asks it for its filter and again for its matched-charges column.
     """
+    known: dict[str, ChargeMatch] = session.info.setdefault("charge_matches", {})
+    if text in known:
+        return known[text]
     wanted = text.lower()
     offences = tuple(offence_id for offence_id, name in session.execute(
         select(Offence.id, Offence.name).order_by(Offence.id))
         if wanted.replace(" ", "-") in offence_id.lower() or wanted in name.lower())
-    return ChargeMatch(offences, titles_matching(session, "charge", text))
+    known[text] = found = ChargeMatch(offences, titles_matching(session, "charge", text))
+    return found
 
 
 def _people_charged(session: Session, text: str, limit: int | None) -> Any:
