@@ -98,3 +98,19 @@ class Dated:
                                                   comment=DATE_COMMENTS["date_end"])
     date_throughout: Mapped[bool] = mapped_column(Boolean, default=False,
                                                   comment=DATE_COMMENTS["date_throughout"])
+
+
+class FoldedNames:
+    """A table of the names of one kind of record (its own and its aliases), each with its
+    folded form for lookup (`names.fold`). The subclass adds the owner's id column, as
+    `names_of(...)`, which comes first in the table and in its key."""
+
+    name: Mapped[str] = mapped_column(String(400), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))  # "name" or "alias"
+    folded: Mapped[str] = mapped_column(String(400), index=True)
+
+
+def names_of(owner: str) -> Mapped[str]:
+    """The column of a names table naming its record: first, and part of the key."""
+    return mapped_column(Slug, fk(f"{owner}.id", cascade=True), primary_key=True,
+                         sort_order=-1)

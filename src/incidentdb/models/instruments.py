@@ -12,7 +12,7 @@ from sqlalchemy import String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from incidentdb import vocabulary as v
-from incidentdb.models.base import Base, Evidence, Slug, fk, ref
+from incidentdb.models.base import Base, Evidence, FoldedNames, Slug, names_of, ref
 from incidentdb.models.declaration import (
     ID,
     OCCURRENCE,
@@ -33,16 +33,12 @@ class Instrument(Evidence, Base):
     description: Mapped[str | None] = mapped_column(Text)
 
 
-class InstrumentName(Base):
+class InstrumentName(FoldedNames, Base):
     """Every name the report gives an instrument, folded for lookup."""
 
     __tablename__ = "instrument_names"
 
-    instrument_id: Mapped[str] = mapped_column(
-        Slug, fk("instruments.id", cascade=True), primary_key=True)
-    name: Mapped[str] = mapped_column(String(400), primary_key=True)
-    kind: Mapped[str] = mapped_column(String(20))  # "name" or "alias"
-    folded: Mapped[str] = mapped_column(String(400), index=True)
+    instrument_id: Mapped[str] = names_of("instruments")
 
 
 class EventInstrument(Evidence, Base):

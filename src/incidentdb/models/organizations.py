@@ -6,7 +6,7 @@ from sqlalchemy import String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from incidentdb import vocabulary as v
-from incidentdb.models.base import Base, Evidence, Slug, fk, ref
+from incidentdb.models.base import Base, Evidence, FoldedNames, Slug, names_of, ref
 from incidentdb.models.declaration import ID, Declaration, Document, Field, Owner, reference
 
 
@@ -22,17 +22,13 @@ class Organization(Evidence, Base):
     description: Mapped[str | None] = mapped_column(Text)
 
 
-class OrganizationName(Base):
+class OrganizationName(FoldedNames, Base):
     """Every name the report gives a body, its own and its aliases ("the Assembly",
     "Azerbaijani authorities"), with the folded form for lookup."""
 
     __tablename__ = "organization_names"
 
-    organization_id: Mapped[str] = mapped_column(
-        Slug, fk("organizations.id", cascade=True), primary_key=True)
-    name: Mapped[str] = mapped_column(String(400), primary_key=True)
-    kind: Mapped[str] = mapped_column(String(20))  # "name" or "alias"
-    folded: Mapped[str] = mapped_column(String(400), index=True)
+    organization_id: Mapped[str] = names_of("organizations")
 
 
 DECLARATION = Declaration(

@@ -6,7 +6,7 @@ from sqlalchemy import CheckConstraint, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from incidentdb import vocabulary as v
-from incidentdb.models.base import Base, Evidence, Slug, fk, ref
+from incidentdb.models.base import Base, Evidence, FoldedNames, Slug, fk, names_of, ref
 from incidentdb.models.declaration import (
     ID,
     OCCURRENCE,
@@ -28,17 +28,12 @@ class Person(Evidence, Base):
     nationality: Mapped[str | None] = mapped_column(Text)
 
 
-class PersonName(Base):
+class PersonName(FoldedNames, Base):
     """Every spelling of a person's name, with its folded form for lookup."""
 
     __tablename__ = "person_names"
 
-    person_id: Mapped[str] = mapped_column(
-        Slug, fk("people.id", cascade=True), primary_key=True
-    )
-    name: Mapped[str] = mapped_column(String(400), primary_key=True)
-    kind: Mapped[str] = mapped_column(String(20))  # "name" or "alias"
-    folded: Mapped[str] = mapped_column(String(400), index=True)
+    person_id: Mapped[str] = names_of("people")
 
 
 class PersonOccupation(Base):
