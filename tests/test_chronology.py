@@ -69,6 +69,19 @@ def bounds(engine, model, record_id: str) -> tuple:
                 r.latest_from, r.chain_depth)
 
 
+def held(line: str) -> str:
+    """A data file of one event of the Examplestan report, with one more line of its own."""
+    return f"""\
+source: examplestan-2021
+events:
+  - id: hasanov-held
+    kind: detention
+    title: Hasanov held
+    excerpt: held for several days
+    {line}
+"""
+
+
 def problems(engine, folder: Path) -> list[str]:
     with pytest.raises(LoadError) as caught:
         load_paths(engine, [folder])
@@ -243,15 +256,7 @@ events:
 
 def test_a_kind_given_with_an_id_must_be_the_records(engine, data):
     write(data, "source: examplestan-2021\n")
-    write(data, """\
-source: examplestan-2021
-events:
-  - id: hasanov-held
-    kind: detention
-    title: Hasanov held
-    excerpt: held for several days
-    after: event:mammadova-sentence
-""", "kind.yaml")
+    write(data, held("after: event:mammadova-sentence"), "kind.yaml")
     found = problems(engine, data)
     assert len(found) == 1 and found[0].endswith(
         "kind.yaml:3: event 'hasanov-held': after 'event:mammadova-sentence': event "
@@ -295,15 +300,7 @@ events:
 
 
 def test_a_record_dated_after_its_source_was_published_is_refused(engine, data):
-    write(data, """\
-source: examplestan-2021
-events:
-  - id: hasanov-held
-    kind: detention
-    title: Hasanov held
-    excerpt: held for several days
-    date: In March 2022
-""", "late.yaml")
+    write(data, held("date: In March 2022"), "late.yaml")
     found = problems(engine, data)
     assert len(found) == 1 and found[0].endswith(
         "late.yaml:3: event 'hasanov-held': dated 2022-03, after its source was published "
@@ -332,15 +329,7 @@ events:
 ])
 def test_a_malformed_relation_is_refused_before_anything_is_written(engine, data, written,
                                                                     message):
-    write(data, f"""\
-source: examplestan-2021
-events:
-  - id: hasanov-held
-    kind: detention
-    title: Hasanov held
-    excerpt: held for several days
-    {written}
-""", "bad.yaml")
+    write(data, held(written), "bad.yaml")
     found = problems(engine, data)
     assert len(found) == 1 and found[0].endswith(f"event 'hasanov-held': {message}"), found
 
@@ -425,15 +414,7 @@ def test_an_inferred_value_is_kept_with_its_reason_shown_and_listed(engine, data
     ("inferred: {kind: ''}", "inferred kind is empty"),
 ])
 def test_an_inferred_mark_must_name_a_value_the_record_gives(engine, data, written, message):
-    write(data, f"""\
-source: examplestan-2021
-events:
-  - id: hasanov-held
-    kind: detention
-    title: Hasanov held
-    excerpt: held for several days
-    {written}
-""", "bad.yaml")
+    write(data, held(written), "bad.yaml")
     found = problems(engine, data)
     assert len(found) == 1 and f"event 'hasanov-held': {message}" in found[0], found
 
