@@ -328,42 +328,40 @@ def _undated(row: dict[str, str]) -> dict[str, str]:
     #          dates the relations cannot hold (the chronology says so)
 ])
 def test_a_load_refuses_evidence_that_does_not_fit(tmp_path, change, message):
-    database = Database(tmp_path)
-    try:
-        migrate.upgrade(database.url)
-        engine = make_engine(database.url)
-        load_paths(engine, [DATA])
-        bad = write_source(tmp_path / "bad", EVIDENCE.replace(*change))
-        with pytest.raises(LoadError) as caught:
-            load_paths(engine, [bad])
-        said = "\n".join(caught.value.lines())
-        if message is not None:
-            assert message in said, said
-        else:
-            assert "dates contradict the relations" in said, said
-        assert "observers-note" not in _sources(engine)  # nothing was written
-        engine.dispose()
-    finally:
-        database.drop()
+    said, sources = _refused(tmp_path, EVIDENCE.replace(*change))
+    if message is not None:
+        assert message in said, said
+    else:
+        assert "dates contradict the relations" in said, said
+    assert "observers-note" not in sources  # nothing was written
 
 
 def test_a_date_outside_the_records_own_is_a_disagreement_not_a_bound(tmp_path):
+    outside = EVIDENCE.replace("    record: yagublu-hunger-strike\n",
+                               "    record: yagublu-house-arrest-replaced\n")
+    said, _ = _refused(tmp_path, outside)
+    assert ("evidence 'observers-hunger-strike-date': date 2020-09 is not inside the date "
+            "of event 'yagublu-house-arrest-replaced' (2021-07): a source that gives "
+            "another date disagrees (stance: disputes, disputes: date, claim: its words)"
+            ) in said
+
+
+def _refused(tmp_path: Path, evidence: str) -> tuple[str, set[str]]:
+    """On a fresh database holding the bundled data, the lines of the error a load of the
+    observers' note (with `evidence` as its data file) fails with, and the sources the
+    database then holds."""
     database = Database(tmp_path)
     try:
         migrate.upgrade(database.url)
         engine = make_engine(database.url)
         load_paths(engine, [DATA])
-        outside = EVIDENCE.replace("    record: yagublu-hunger-strike\n",
-                                   "    record: yagublu-house-arrest-replaced\n")
         with pytest.raises(LoadError) as caught:
-            load_paths(engine, [write_source(tmp_path / "bad", outside)])
-        assert ("evidence 'observers-hunger-strike-date': date 2020-09 is not inside the date "
-                "of event 'yagublu-house-arrest-replaced' (2021-07): a source that gives "
-                "another date disagrees (stance: disputes, disputes: date, claim: its words)"
-                ) in "\n".join(caught.value.lines())
+            load_paths(engine, [write_source(tmp_path / "bad", evidence)])
+        sources = _sources(engine)
         engine.dispose()
     finally:
         database.drop()
+    return "\n".join(caught.value.lines()), sources
 
 
 def test_pruning_a_record_that_further_evidence_is_about_is_refused(tmp_path):
