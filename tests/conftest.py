@@ -26,6 +26,9 @@ POSTGRES_URL = os.environ.get("INCIDENTDB_TEST_POSTGRES_URL")
 BACKEND = "postgresql" if POSTGRES_URL else "sqlite"
 REPO = Path(__file__).resolve().parent.parent
 DATA = REPO / "data"
+# A second, invented source's data set (the Examplestan report), which the malformed data
+# sets are edits of
+BASE = REPO / "tests" / "malformed" / "_base"
 
 
 def pytest_report_header(config: pytest.Config) -> str:
@@ -188,3 +191,19 @@ def run():
         return runner.invoke(app, ["--db", url, *args], input=input)
 
     return invoke
+
+
+@pytest.fixture
+def data_copy(tmp_path: Path) -> Path:
+    """A copy of the bundled data, for a test that edits it."""
+    target = tmp_path / "data"
+    shutil.copytree(DATA, target)
+    return target
+
+
+@pytest.fixture
+def base_copy(tmp_path: Path) -> Path:
+    """A copy of the Examplestan data set (BASE), for a test that edits it."""
+    target = tmp_path / "data"
+    shutil.copytree(BASE, target)
+    return target

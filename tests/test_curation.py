@@ -12,7 +12,6 @@ import hashlib
 import json
 import os
 import re
-import shutil
 import time
 from datetime import date
 from pathlib import Path
@@ -25,7 +24,7 @@ from incidentdb.loader import LoadError, load_paths, validate_paths
 from incidentdb.validate import SourceText
 
 from .conftest import DATA
-from .test_loader import BASE, digest, replace_in
+from .test_loader import digest, replace_in
 
 SOURCE = "hrw-wr2022-azerbaijan"
 TEXT = DATA / "sources" / f"{SOURCE}.txt"
@@ -45,20 +44,6 @@ def problems(result, data: Path) -> list[str]:
     prefix = os.path.relpath(data) + os.sep
     assert all(line.startswith(prefix) for line in lines), lines
     return [line.removeprefix(prefix) for line in lines]
-
-
-@pytest.fixture
-def data_copy(tmp_path: Path) -> Path:
-    target = tmp_path / "data"
-    shutil.copytree(DATA, target)
-    return target
-
-
-@pytest.fixture
-def base_copy(tmp_path: Path) -> Path:
-    target = tmp_path / "data"
-    shutil.copytree(BASE, target)
-    return target
 
 
 # --- excerpt --------------------------------------------------------------------------------

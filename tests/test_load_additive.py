@@ -67,13 +67,6 @@ def assert_clean_exit(result, code: int = 0) -> None:
     assert result.exit_code == code, result.output
 
 
-@pytest.fixture
-def base_copy(tmp_path: Path) -> Path:
-    target = tmp_path / "data"
-    shutil.copytree(BASE, target)
-    return target
-
-
 # --- 1. a load adds and updates; it never deletes unless asked ---------------------------
 
 

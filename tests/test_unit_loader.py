@@ -34,13 +34,6 @@ BASE_RECORDS = 12  # the source, an offence, 2 people, 2 organizations, a member
 # a charge, a sentence, 2 events
 
 
-@pytest.fixture
-def base_copy(tmp_path: Path) -> Path:
-    target = tmp_path / "data"
-    shutil.copytree(BASE, target)
-    return target
-
-
 def problems_of(engine, paths: list[Path], **options: bool) -> list[Problem]:
     with pytest.raises(LoadError) as caught:
         load_paths(engine, paths, **options)

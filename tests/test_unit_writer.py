@@ -44,13 +44,6 @@ OFFENCE_LINE = ('{"table": "offences", "source": "examplestan-2021", "id": "offe
 
 
 @pytest.fixture
-def base_copy(tmp_path: Path) -> Path:
-    target = tmp_path / "data"
-    shutil.copytree(BASE, target)
-    return target
-
-
-@pytest.fixture
 def other_source(tmp_path: Path) -> Path:
     """A folder holding only the second source's record (and its text)."""
     target = tmp_path / "other"
