@@ -151,21 +151,10 @@ def supported_by_at_least(table: Any, sources: int) -> Any:
     return and_(supporting(table) + 1 >= sources)
 
 
-def source_counts(conn_or_session: Any, table: str, ids: list[str]) -> dict[str, int]:
+def source_counts(conn_or_session: Any, ids: list[str]) -> dict[str, int]:
     """How many sources support each record (its own and the further ones that support
     or date it): {id: n} for the ids given (1 for a record no further source names)."""
-    t = declared()[table].table
-    out = dict.fromkeys(ids, 1)
-    for start in range(0, len(ids), BATCH):
-        part = ids[start:start + BATCH]
-        query = (select(TABLE.c.record_id, func.count(func.distinct(TABLE.c.source_id)))
-                 .join(t, t.c.id == TABLE.c.record_id)
-                 .where(TABLE.c.record_table == table, TABLE.c.record_id.in_(part),
-                        TABLE.c.stance != "disputes", TABLE.c.source_id != t.c.source_id)
-                 .group_by(TABLE.c.record_id))
-        for record_id, n in conn_or_session.execute(query):
-            out[record_id] = 1 + n
-    return out
+    return sources_and_disputes(conn_or_session, ids)[0]
 
 
 def sources_and_disputes(conn_or_session: Any, ids: list[str],

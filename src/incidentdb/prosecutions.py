@@ -176,7 +176,7 @@ def list_people(session: Session, *, charge: str | None = None, org_id: str | No
                     .where(Membership.person_id.in_(ids)).order_by(Organization.name))
     matched, others = offences_of(session, Charge.person_id, ids,
                                   asked.condition(session) if asked else None)
-    sources = source_counts(session, "people", ids)
+    sources = source_counts(session, ids)
     return [{"id": p.id, "name": p.name, "occupations": occupations.get(p.id, []),
              "organizations": orgs.get(p.id, []), "charges": matched.get(p.id, []),
              "other_charges": others.get(p.id, []), "sources": sources[p.id],
@@ -225,7 +225,7 @@ def list_cases(session: Session, *, person_id: str | None = None, charge: str | 
     offences = offences_of(session, Charge.case_id, ids,
                            asked.condition(session) if asked else None)
     latest = _latest_sentences(session, ids)
-    sources = source_counts(session, "cases", ids)
+    sources = source_counts(session, ids)
     return [{**_case_row(case, defendants, offences, latest.get(case.id)),
              "sources": sources[case.id]} for case in cases]
 
@@ -299,7 +299,7 @@ def list_charges(session: Session, asked: ChargeFilter, person_id: str | None = 
     names: dict[str, str] = {pid: name for pid, name in session.execute(
         select(Person.id, Person.name).where(
             Person.id.in_({c.person_id for c in charges if c.person_id})))}
-    sources = source_counts(session, "charges", [c.id for c in charges])
+    sources = source_counts(session, [c.id for c in charges])
     offences: dict[str, str] = {oid: name for oid, name in session.execute(
         select(Offence.id, Offence.name).where(Offence.id.in_({c.offence_id for c in charges})))}
     return [{**date_fields(c), "id": c.id, "case": c.case_id,

@@ -283,7 +283,7 @@ def list_events(session: Session, *, start: date | None = None, end: date | None
     events = list(session.scalars(query.order_by(*order_by(Event.__table__)).limit(limit)))
     who = participant_names(session, [e.id for e in events])
     counts = event_counts(session, [e.id for e in events])
-    sources = source_counts(session, "events", [e.id for e in events])
+    sources = source_counts(session, [e.id for e in events])
     rows = []
     for event in events:
         why = window.why(event) if window else ""

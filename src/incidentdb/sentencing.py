@@ -101,7 +101,7 @@ def list_sentences(session: Session, *, start: date | None = None, end: date | N
         query.order_by(*order_by(Sentence.__table__)).limit(limit)))
     people = _names(session, Person, {s.person_id for s in sentences})
     courts = _names(session, Organization, {s.court_id for s in sentences})
-    sources = source_counts(session, "sentences", [s.id for s in sentences])
+    sources = source_counts(session, [s.id for s in sentences])
     return [{**_row(s, people, courts, window.why(s) if window else ""),
              "sources": sources[s.id]} for s in sentences]
 
