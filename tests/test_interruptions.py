@@ -31,7 +31,7 @@ from sqlalchemy import func, select, text
 from incidentdb import migrate
 from incidentdb.db import make_engine
 from incidentdb.export import exportable_tables
-from incidentdb.loader import load_paths, validate_paths
+from incidentdb.loader import LARGE_LOAD_BYTES, load_paths, validate_paths
 from incidentdb.models import curated
 
 from .conftest import DATA, REPO, Database
@@ -185,6 +185,7 @@ def test_load_killed_midway_leaves_the_database_as_it_was(bundled, synthetic, tm
     code, out, err = _interrupt(load, signal.SIGKILL)
     assert code == -signal.SIGKILL, (code, out, err)
     assert "loaded" not in out, f"the load finished before the kill (after {waited:.1f} s)"
+    _no_reading_process_left(synthetic)  # its reading process notices, and stops
     _wait_until_session_ended(bundled, session_name)
 
     assert digest(bundled.url) == before
@@ -205,6 +206,46 @@ def test_load_killed_midway_leaves_the_database_as_it_was(bundled, synthetic, tm
     check = _cli(bundled.url, "db", "check", cwd=tmp_path)
     assert check.returncode == 0, check.stdout + check.stderr
     assert "No drift" in check.stdout
+    assert digest(bundled.url) == before
+
+
+def _reading_processes(data: Path) -> list[int]:
+    """The processes still reading `data` for a load (incidentdb.readahead's children)."""
+    found = []
+    for proc in Path("/proc").iterdir():
+        try:
+            args = (proc / "cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue  # not a process, or one that ended meanwhile
+        if b"incidentdb.readahead" in args and any(str(data).encode() in a for a in args):
+            found.append(int(proc.name))
+    return found
+
+
+def _no_reading_process_left(data: Path) -> None:
+    """A load that ended, however, leaves no process reading its files behind."""
+    deadline = time.monotonic() + 30
+    while left := _reading_processes(data):
+        assert time.monotonic() < deadline, f"reading processes left running: {left}"
+        time.sleep(0.05)
+
+
+def test_load_read_in_a_second_process_interrupted_with_ctrl_c(bundled, synthetic, tmp_path):
+    """The synthetic data is a large load (LARGE_LOAD_BYTES): its files are read in a child
+    process. Ctrl-C stops both, as it stops any command (exit 130, no traceback), and
+    changes nothing."""
+    assert sum(p.stat().st_size for p in synthetic.iterdir()) >= LARGE_LOAD_BYTES
+    before = digest(bundled.url)
+    session_name = f"incidentdb-ctrl-c-{uuid.uuid4().hex[:8]}"
+    with _load_is_writing(bundled, session_name) as writing:
+        load = _start(_named(bundled.url, session_name), "load", str(synthetic), cwd=tmp_path)
+        _wait_for(load, writing, "the load had written part of its rows")
+        assert _reading_processes(synthetic), "the load reads in one process"
+    code, out, err = _interrupt(load, signal.SIGINT)
+    assert code == 130, (code, out, err)
+    assert "Traceback" not in err, err
+    _no_reading_process_left(synthetic)
+    _wait_until_session_ended(bundled, session_name)
     assert digest(bundled.url) == before
 
 

@@ -1,3 +1,4 @@
 from incidentdb.cli import main
 
-main()
+if __name__ == "__main__":  # not when a load's reading process imports it (readahead)
+    main()

@@ -27,6 +27,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from incidentdb import readahead
+from incidentdb.bulk import Suspended, rebuild, suspend
 from incidentdb.bundle import bundled_path
 from incidentdb.chronology import Issue, derive
 from incidentdb.curation import IdHints
@@ -40,8 +42,12 @@ from incidentdb.validate import Validator
 from incidentdb.writer import LoadWriter, RecordList, TableChange
 
 if TYPE_CHECKING:
-    from sqlalchemy.engine import Engine
+    from sqlalchemy.engine import Engine, Transaction
 
+# A load whose files hold at least this many bytes is large: it reads and validates in
+# a second process while this one writes (incidentdb.readahead), and builds the indexes
+# of the tables that were empty when it began once their rows are in (incidentdb.bulk).
+LARGE_LOAD_BYTES = 8 * 1024 * 1024
 Sink = Callable[[str, dict[str, Any], int, int], None]  # table, row, file number, line
 
 __all__ = ["LoadError", "LoadReport", "RecordList", "TableChange", "load_paths",
@@ -108,11 +114,12 @@ def _shown(path: Path) -> str:
         return str(path)
 
 
-class _Reading:
+class Reading:
     """One pass over the files: records to the validator, rows to a sink."""
 
     def __init__(self, paths: Iterable[Path], progress: Progress | None) -> None:
         paths = list(paths)
+        self.paths = paths
         found = find_data_files(paths)
         # a file named on its own that is not a data file is a problem already
         self._named = {path.resolve() for path in paths if not path.is_dir()}
@@ -121,10 +128,11 @@ class _Reading:
         self.shown = [_shown(path) for path in self.files]
         self.validator = Validator()
         self.validator.problems.extend(found.problems)
+        self._found = len(found.problems)  # the problems of finding the files, at the start
         self.texts: set[Path] = set()  # the source texts the sources name: read, not data
         self.progress = progress
         self.records = 0
-        self._total_bytes = sum(path.stat().st_size for path in self.files) or 1
+        self.total_bytes = sum(path.stat().st_size for path in self.files) or 1
         self._done_bytes = 0
 
     def run(self, sink: Sink) -> None:
@@ -137,13 +145,26 @@ class _Reading:
             for table, row, line in add(record) or ():
                 sink(table, row, number, line)
             if self.progress and self.records % 5000 == 0:
-                self.progress("reading", self._done_bytes + record.offset, self._total_bytes,
+                self.progress("reading", self._done_bytes + record.offset, self.total_bytes,
                               f"{self.records:,} records")
         if self.progress and self.records >= 5000:  # the bar's end: every record read
-            self.progress("reading", self._total_bytes, self._total_bytes,
+            self.progress("reading", self.total_bytes, self.total_bytes,
                           f"{self.records:,} records")
         if not self.files and not validator.problems:
             validator.problems.append(Problem("(no path)", None, "no data files found"))
+
+    def findings(self) -> tuple[list[Problem], bool, set[tuple[str, str]], set[Path], int]:
+        """What a pass found, for `take_over` in another process (readahead)."""
+        v = self.validator
+        return v.problems, v.incomplete, v.refused, self.texts, self.records
+
+    def take_over(self, findings: tuple[list[Problem], bool, set[tuple[str, str]], set[Path],
+                                        int]) -> None:
+        """Make a pass run elsewhere this one: its findings, and the problems found here
+        meanwhile (by the writer) after them."""
+        problems, self.validator.incomplete, self.validator.refused, self.texts, \
+            self.records = findings
+        self.validator.problems[:self._found] = problems
 
     def phase(self, stage: str, note: str) -> None:
         """Tell the progress bar that a phase whose work cannot be measured begins."""
@@ -210,7 +231,7 @@ def validate_paths(paths: Iterable[Path]) -> Validation:
 
     For tests and small inputs: duplicate ids and references need the database.
     """
-    reading = _Reading(paths, None)
+    reading = Reading(paths, None)
     rows: dict[str, list[dict[str, Any]]] = {}
     reading.run(lambda table, row, _file, _line: rows.setdefault(table, []).append(row))
     return Validation(reading.validator.problems, rows, len(reading.files), reading.records)
@@ -224,15 +245,18 @@ def load_paths(engine: Engine, paths: list[Path] | None = None, *, dry_run: bool
     (`LoadReport.kept`); with prune they are removed (`LoadReport.removed`), and a
     reference to one of them is a problem.
     """
-    from sqlalchemy.exc import IntegrityError
-
-    reading = _Reading(paths or [default_data_path()], progress)
+    reading = Reading(paths or [default_data_path()], progress)
     with engine.connect().execution_options(incidentdb_writer=True) as conn:  # db.WRITER
         transaction = conn.begin()
         try:
             writer = LoadWriter(conn, lambda table, number, line, rid, message: reading.problem(
                 number, line, message, declaration(table).reported_as, rid))
-            reading.run(writer.add)
+            large = reading.total_bytes >= LARGE_LOAD_BYTES
+            suspended = suspend(conn, writer.empty_at_start if large else ())
+            if large and readahead.worth_it():
+                readahead.run(reading, writer.add)
+            else:
+                reading.run(writer.add)
             writer.flush()
             reading.phase("checking", "ids and references")
             _check_whole_load(reading, writer, prune)
@@ -250,14 +274,7 @@ def load_paths(engine: Engine, paths: list[Path] | None = None, *, dry_run: bool
             if dry_run:
                 transaction.rollback()
             else:
-                reading.phase("indexing", "statistics, then commit")
-                writer.refresh_statistics()
-                try:
-                    transaction.commit()
-                except IntegrityError as exc:
-                    raise LoadError([Problem("(database)", None, "a removed record is still "
-                                             f"referred to by another source: {exc.orig}")],
-                                    ) from None
+                _commit(reading, writer, transaction, suspended)
         except BaseException:
             if transaction.is_active:
                 transaction.rollback()
@@ -266,7 +283,26 @@ def load_paths(engine: Engine, paths: list[Path] | None = None, *, dry_run: bool
                       kept, removed, reading.unread())
 
 
-def _check_whole_load(reading: _Reading, writer: LoadWriter, prune: bool) -> None:
+def _commit(reading: Reading, writer: LoadWriter, transaction: Transaction,
+            suspended: Suspended) -> None:
+    """Build the indexes the load suspended, renew the statistics, commit. A reference the
+    database refuses only now (a record pruned that another source's record names) is a
+    problem, said as one."""
+    from sqlalchemy.exc import IntegrityError
+
+    try:
+        if suspended:
+            reading.phase("indexing", "indexes and the full-text index, in bulk")
+            rebuild(writer.conn, suspended)
+        reading.phase("committing", "statistics, then commit")
+        writer.refresh_statistics()
+        transaction.commit()
+    except IntegrityError as exc:
+        raise LoadError([Problem("(database)", None, "a removed record is still referred to "
+                                 f"by another source: {exc.orig}")]) from None
+
+
+def _check_whole_load(reading: Reading, writer: LoadWriter, prune: bool) -> None:
     """Duplicate ids and references: the checks that need every record written."""
     validator = reading.validator
     for table, number, line, key, first_file, first_line in writer.duplicates():
@@ -283,7 +319,7 @@ def _check_whole_load(reading: _Reading, writer: LoadWriter, prune: bool) -> Non
                         record_id)
 
 
-def _check_shared_ids(reading: _Reading, writer: LoadWriter) -> None:
+def _check_shared_ids(reading: Reading, writer: LoadWriter) -> None:
     """An id is one record's, whatever its table: `cite ID` must name one record."""
     for table, number, line, record_id, other, kept in writer.shared_ids():
         hint = (f"; that {singular(other)} is no longer in the files: --prune removes it"
@@ -294,7 +330,7 @@ def _check_shared_ids(reading: _Reading, writer: LoadWriter) -> None:
                         f"ids are unique across all tables{hint}", table, record_id)
 
 
-def _report(reading: _Reading, writer: LoadWriter, issues: list[Issue]) -> None:
+def _report(reading: Reading, writer: LoadWriter, issues: list[Issue]) -> None:
     """The problems found after every row was written (the further evidence's records,
     the chronology: incidentdb.evidence, incidentdb.chronology), each against the row of
     the load that states it, or the database's when the load did not hold it."""

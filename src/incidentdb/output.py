@@ -19,7 +19,7 @@ def progress_reporter() -> Iterator[Any]:
     Small inputs finish before a bar is worth drawing, so the bar appears only once a
     stage reports more than PROGRESS_MIN_ITEMS items (bytes or rows); from then on each
     stage has its line, named, with its note ("120,000 records read"), and a stage that
-    cannot be measured (total 0: checking, dating, indexing) a pulsing bar, so that the
+    cannot be measured (total 0: checking, dating, indexing, committing) a pulsing bar, so that the
     end of a large load never looks stalled.
     """
     from rich.console import Console

@@ -116,8 +116,9 @@ class LoadWriter:
             self.conn.exec_driver_sql("PRAGMA defer_foreign_keys = ON")
         elif self.dialect == "postgresql":
             self.conn.exec_driver_sql("SET CONSTRAINTS ALL DEFERRED")
-        self.empty_at_start = {t.name for t in self.tables.values() if self.conn.exec_driver_sql(
-            f"SELECT 1 FROM {t.name} LIMIT 1").first() is None}
+        self.empty_at_start = {t.name for t in (*self.tables.values(), self.search)
+                               if self.conn.exec_driver_sql(
+                                   f"SELECT 1 FROM {t.name} LIMIT 1").first() is None}
         for t in self.tables.values():
             keys = ", ".join(f"k{i} TEXT" for i in range(len(t.key)))
             self.conn.exec_driver_sql(f"DROP TABLE IF EXISTS {t.seen}")
