@@ -22,8 +22,8 @@ is measured, and the floor each figure is compared with:
   rows and one more (`cli.options.Page`, used as it is), the count for the caption
   when the page was cut ("100 of 4,463"), and the dated listings' counts of what
   they left out (stderr). Each call has a session of its own on a read-only engine,
-  as the command opens it, on a pooled connection that prepares no statement (as in a
-  command's short process; see `query_engine`); start-up and rendering are not in
+  as the command opens it (`db.make_engine`: on PostgreSQL, psycopg prepares no
+  statement, see `db._never_prepare`); start-up and rendering are not in
   these figures.
 - export (SQLite only): `incidentdb export --format csv` of every table; floor: a raw
   sqlite3 cursor streamed into csv.writer.
@@ -54,8 +54,6 @@ from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
-
-from sqlalchemy import event
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
@@ -399,22 +397,9 @@ QUERIES: dict[str, tuple[Callable[[random.Random, int], Any], Callable[[Any, Any
 }
 
 
-def query_engine(url: str) -> Any:
-    """The read-only engine a command opens, its PostgreSQL connections never preparing
-    a statement. psycopg prepares one run five times, and PostgreSQL may then plan it
-    for any value (a generic plan): a command's process ends long before, but calls
-    repeated on one pooled connection would not (search.count_matches then reads every
-    row: 0.4 s at 10k events)."""
-    engine = make_engine(url, read_only=True)
-    if engine.dialect.name == "postgresql":
-        event.listen(engine, "connect", lambda connection, _record: setattr(
-            connection, "prepare_threshold", None))
-    return engine
-
-
 def query_latencies(url: str, scale: int, repeats: int) -> dict[str, float]:
     """Each query's median milliseconds over `repeats` calls, arguments drawn anew each time."""
-    engine = query_engine(url)
+    engine = make_engine(url, read_only=True)  # as a command opens it
     rng = random.Random(7)
     n_people = max(20, scale // 10)
     timings: dict[str, list[float]] = {key: [] for key in QUERIES}

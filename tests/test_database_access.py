@@ -20,6 +20,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 
 from incidentdb import migrate
 from incidentdb.db import SCHEMA_REVISION, DatabaseError, make_engine
@@ -498,6 +499,24 @@ def test_postgresql_url_without_driver_reads_the_database(loaded_db, run):
     url = loaded_db.url.replace("postgresql+psycopg://", "postgresql://", 1)
     result = run(url, "stats")
     assert result.exit_code == 0, result.output
+
+
+@pytest.mark.skipif(BACKEND != "postgresql", reason="psycopg's prepared statements")
+@pytest.mark.parametrize("read_only", [False, True])
+def test_a_statement_run_many_times_is_never_prepared(loaded_db, read_only):
+    """psycopg prepares a statement it has run five times, and PostgreSQL may then plan it
+    for any value (the search count read every row, 100 times slower): a long-lived
+    caller would get slower with use. No statement is ever prepared."""
+    from incidentdb.db import session_scope
+    from incidentdb.search import count_matches
+
+    engine = make_engine(loaded_db.url, read_only=read_only)
+    with session_scope(engine) as session:
+        counts = {count_matches(session, word, 100) for word in ["hunger"] * 12}
+        prepared = session.execute(text("SELECT count(*) FROM pg_prepared_statements")).scalar()
+    engine.dispose()
+    assert counts == {4}
+    assert prepared == 0
 
 
 def test_password_is_hidden_in_any_form_a_message_echoes_it():
