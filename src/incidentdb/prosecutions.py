@@ -96,18 +96,27 @@ def _people_charged(session: Session, text: str, limit: int | None) -> Any:
     against one per match, so it wins once matches pass sqrt(limit x people).
     """
     match = charge_matches(session, text)
-    by_offence = select(Charge.id).where(Charge.offence_id.in_(match.offences))
-    many = session.execute(select(func.count()).select_from(  # the index answers this
-        by_offence.limit(PLAN_SWITCH).subquery())).scalar_one()
-    if many < PLAN_SWITCH:  # few by category: count the wording's matches too
-        many = session.execute(select(func.count()).select_from(
-            match.ids.limit(PLAN_SWITCH).subquery())).scalar_one()
-    if limit is None or many < PLAN_SWITCH:
+    if limit is None or _matches_up_to_switch(session, text, match) < PLAN_SWITCH:
         return Person.id.in_(select(Charge.person_id).where(Charge.id.in_(match.ids)))
     return select(Charge.id).where(Charge.person_id == Person.id, match.condition).exists()
 
 
 PLAN_SWITCH = 4000  # about sqrt(100 rows x 100,000 people): see _people_charged
+
+
+def _matches_up_to_switch(session: Session, text: str, match: ChargeMatch) -> int:
+    """How many charges the text matches, counted up to PLAN_SWITCH; kept for the session
+    (a listing's page and its count both choose a plan)."""
+    known: dict[str, int] = session.info.setdefault("charge_match_counts", {})
+    if text not in known:
+        by_offence = select(Charge.id).where(Charge.offence_id.in_(match.offences))
+        many = session.execute(select(func.count()).select_from(  # the index answers this
+            by_offence.limit(PLAN_SWITCH).subquery())).scalar_one()
+        if many < PLAN_SWITCH:  # few by category: count the wording's matches too
+            many = session.execute(select(func.count()).select_from(
+                match.ids.limit(PLAN_SWITCH).subquery())).scalar_one()
+        known[text] = many
+    return known[text]
 
 
 @dataclass(frozen=True)

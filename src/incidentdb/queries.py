@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, and_, func, not_, or_, select
+from sqlalchemy import Select, and_, case, func, not_, or_, select
 from sqlalchemy.orm import Session
 
 from incidentdb.chronology import DAWN, DOOM, order_by
@@ -219,14 +219,18 @@ class Window:
                  include_uncertain: bool, include_undated: bool) -> dict[str, int]:
         """How many records meeting the conditions may lie in the window but are not
         listed: {"uncertain": n, "undated": n}, each counted only when its option is off."""
-        base = [self.overlaps(table), not_(self.inside(table)), *conditions]
-        out = {}
-        for name, included, condition in (("uncertain", include_uncertain, not_(undated(table))),
-                                          ("undated", include_undated, undated(table))):
-            if not included:
-                out[name] = session.execute(select(func.count()).select_from(table)
-                                            .where(*base, condition)).scalar_one()
-        return out
+        asked = [name for name, included in (("uncertain", include_uncertain),
+                                             ("undated", include_undated)) if not included]
+        if not asked:
+            return {}
+        # one pass over the overlapping records counts both (each count is a scan)
+        is_undated = undated(table)
+        counted = {"uncertain": func.count(case((not_(is_undated), 1))),
+                   "undated": func.count(case((is_undated, 1)))}
+        found = session.execute(select(*(counted[name] for name in asked)).select_from(table)
+                                .where(self.overlaps(table), not_(self.inside(table)),
+                                       *conditions)).one()
+        return dict(zip(asked, found, strict=True))
 
     def why(self, record: Any) -> str:
         """Why a record that overlaps the window may lie outside it ("" if it cannot)."""
