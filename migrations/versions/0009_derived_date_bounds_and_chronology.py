@@ -97,7 +97,7 @@ def upgrade() -> None:
     _comment_dates()
     from incidentdb.chronology import derive
 
-    derive(op.get_bind())  # problems are the next load's to report
+    derive(op.get_bind(), upgrading_0009=True)  # problems are the next load's to report
 
 
 def _comment_dates(comments: bool = True) -> None:

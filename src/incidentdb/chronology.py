@@ -40,7 +40,6 @@ from sqlalchemy import (
     bindparam,
     case,
     func,
-    inspect,
     literal,
     null,
     or_,
@@ -52,6 +51,7 @@ from incidentdb.curation import IdHints
 from incidentdb.models import FurtherEvidence, Sentence, Source, chronology_of, dated
 from incidentdb.models.chronology import REPORTED
 from incidentdb.sections import singular
+from incidentdb.spans import DAWN, DOOM, classify
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
@@ -60,7 +60,6 @@ __all__ = ["Issue", "derive", "order_by"]
 
 BOUNDS = ("earliest", "earliest_basis", "earliest_from", "latest", "latest_basis",
           "latest_from", "chain_depth")
-DAWN, DOOM = date.min, date.max  # sort_earliest, sort_latest of an unknown bound
 UPDATES = 500  # bound ids per UPDATE of changed records
 
 
@@ -197,7 +196,7 @@ def _resolve(target: str, kinds: dict[str, list[str]], hints: IdHints,
     return None, f"{record_id!r} names records of several kinds: write {named}"
 
 
-def _graph(conn: Connection) -> _Graph:
+def _graph(conn: Connection, evidence: bool = True) -> _Graph:
     graph = _Graph()
     statements = _statements(conn)
     replacing = conn.execute(select(Sentence.id, Sentence.replaces_id)
@@ -225,7 +224,7 @@ def _graph(conn: Connection) -> _Graph:
             graph.first.append((here, other))
         else:
             graph.within.append((other, here))
-    graph.dated_by = _dated_by(conn)
+    graph.dated_by = _dated_by(conn) if evidence else []
     wanted = {key for pair in graph.first + graph.within for key in pair}
     wanted |= {key for key, _ in graph.reported} | {d[0] for d in graph.dated_by}
     _read_nodes(conn, graph, wanted)
@@ -233,10 +232,7 @@ def _graph(conn: Connection) -> _Graph:
 
 
 def _dated_by(conn: Connection) -> list[tuple[str, date | None, date | None, str]]:
-    """The tighter dates further sources give: (node, first day, last day, evidence id).
-    None before migration 0011 made the evidence table (0009 derives bounds too)."""
-    if not inspect(conn).has_table(FurtherEvidence.__tablename__):
-        return []
+    """The tighter dates further sources give: (node, first day, last day, evidence id)."""
     e = FurtherEvidence
     return [(f"{table}:{record_id}", start, end, evidence_id)
             for table, record_id, start, end, evidence_id in conn.execute(
@@ -403,21 +399,24 @@ def _why(graph: _Graph, node: _Node, bound: str) -> str:
 # --- the whole derivation ---------------------------------------------------------------------
 
 
-def derive(conn: Connection) -> list[Issue]:
+def derive(conn: Connection, *, upgrading_0009: bool = False) -> list[Issue]:
     """Derive every dated record's bounds; the problems found (nothing is wrong if none).
 
     Runs inside the load's transaction, after every row is written: a problem means
     the load is refused (and rolled back). Bounds are written in any case, so that an
-    upgrade of an older database (migration 0009) derives what it can.
+    upgrade of an older database (migration 0009) derives what it can: its schema has
+    neither further evidence (0011) nor span classes (0013) yet.
     """
     for declared in dated():
         _own_bounds(conn, declared.table)
-    graph = _graph(conn)
+    graph = _graph(conn, evidence=not upgrading_0009)
     order = _order(graph)
     if order is not None:
         _tighten(graph, order)
         _crossed(graph)
     _write(conn, graph)
+    if not upgrading_0009:
+        classify(conn)
     return graph.issues + _published_before(conn)
 
 

@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import Select, and_, case, func, not_, or_, select
 from sqlalchemy.orm import Session
 
-from incidentdb.chronology import DAWN, DOOM, order_by
+from incidentdb.chronology import order_by
 from incidentdb.dates import bounds_label, month_bounds, single_month
 from incidentdb.evidence import source_counts, supported_by_at_least
 from incidentdb.models import (
@@ -37,7 +37,9 @@ from incidentdb.models import (
     Sentence,
     Source,
 )
+from incidentdb.models.chronology import UNDATED
 from incidentdb.shapes import Row
+from incidentdb.spans import DAWN, DOOM, overlapping
 
 # --- formatting shared by all answers ------------------------------------------------------
 
@@ -161,8 +163,8 @@ def date_fields(record: Any) -> Row:
 
 def unbounded(earliest: date | None, latest: date | None, latest_from: str | None) -> str:
     """"undated" (no bound but the source's publication), "open-ended" (one bound
-    unknown or only the publication), or "" (bounded at both ends). `undated()` is the
-    same test in SQL."""
+    unknown or only the publication), or "" (bounded at both ends). `spans.undated()` is
+    the same test in SQL."""
     by_source = (latest_from or "").startswith("source:")
     if earliest is None and (latest is None or by_source):
         return "undated"
@@ -171,13 +173,9 @@ def unbounded(earliest: date | None, latest: date | None, latest_from: str | Non
     return ""
 
 
-def undated(table: Any) -> Any:
-    """A condition: the record has no bound but its source's publication date (as
-    `unbounded` says "undated")."""
-    c = table.c
-    # coalesce: NOT of a NULL comparison would be NULL, and drop the stated ones too
-    return and_(c.earliest.is_(None),
-                or_(c.latest.is_(None), func.coalesce(c.latest_from, "").like("source:%")))
+def _in_date_order(table: Any) -> bool:
+    """Whether an index reads the table in the date order (`chronology.order_by`)."""
+    return any(index.name == f"ix_{table.name}_chronological" for index in table.indexes)
 
 
 @dataclass(frozen=True)
@@ -199,20 +197,22 @@ class Window:
         c = table.c
         return and_(c.sort_earliest >= (self.start or DAWN), c.sort_latest <= (self.end or DOOM),
                     # implied, but it bounds the index range on sort_earliest
-                    c.sort_earliest <= (self.end or DOOM))
+                    c.sort_earliest <= (self.end or DOOM),
+                    # implied too: where no index reads the table in date order (events
+                    # have one), it lets the span index find them (incidentdb.spans)
+                    *(() if _in_date_order(table) else (self.overlaps(table),)))
 
     def overlaps(self, table: Any) -> Any:
-        c = table.c
-        return and_(c.sort_earliest <= (self.end or DOOM), c.sort_latest >= (self.start or DAWN))
+        return overlapping(table, self.start, self.end)
 
     def wanted(self, table: Any, include_uncertain: bool, include_undated: bool) -> Any:
         """A condition: the record lies inside the window; with include_uncertain, or its
         bounds overlap it; with include_undated, or it is undated (and so may be in it)."""
         wanted = [self.inside(table)]
         if include_uncertain:
-            wanted.append(and_(self.overlaps(table), not_(undated(table))))
+            wanted.append(and_(self.overlaps(table), table.c.span_class != UNDATED))
         if include_undated:
-            wanted.append(and_(self.overlaps(table), undated(table)))
+            wanted.append(and_(self.overlaps(table), table.c.span_class == UNDATED))
         return or_(*wanted)
 
     def left_out(self, session: Session, table: Any, conditions: list[Any], *,
@@ -224,7 +224,7 @@ class Window:
         if not asked:
             return {}
         # one pass over the overlapping records counts both (each count is a scan)
-        is_undated = undated(table)
+        is_undated = table.c.span_class == UNDATED
         counted = {"uncertain": func.count(case((not_(is_undated), 1))),
                    "undated": func.count(case((is_undated, 1)))}
         found = session.execute(select(*(counted[name] for name in asked)).select_from(table)

@@ -8,12 +8,13 @@ from sqlalchemy.orm import Mapped, mapped_column
 from incidentdb import vocabulary as v
 from incidentdb.models.base import Base, Dated, Evidence, Slug, ref
 from incidentdb.models.chronology import FIELDS as CHRONOLOGY
-from incidentdb.models.chronology import Bounded
+from incidentdb.models.chronology import Bounded, span_index
 from incidentdb.models.declaration import DATE, ID, Declaration, Document, Field, reference
 
 
 class Charge(Dated, Bounded, Evidence, Base):
     __tablename__ = "charges"
+    __table_args__ = (span_index("charges"),)
 
     id: Mapped[str] = mapped_column(Slug, primary_key=True)
     case_id: Mapped[str] = ref("cases.id")

@@ -19,7 +19,7 @@ import re
 from datetime import date
 from typing import Any
 
-from sqlalchemy import CheckConstraint, Date, Integer, String, text
+from sqlalchemy import CheckConstraint, Date, Index, Integer, SmallInteger, String, text
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
 from incidentdb.models.base import Base, Dated, Evidence, fk
@@ -31,6 +31,18 @@ BASES = ("stated", "derived", "none")
 # The kinds of dated record a target may name (`kind:id`), and a target's form.
 DATED_KINDS = ("event", "charge", "sentence", "membership")
 TARGET = re.compile(r"(?:(?:" + "|".join(DATED_KINDS) + r"):)?[a-z0-9]+(?:-[a-z0-9]+)*")
+
+
+# Span classes (incidentdb.spans): 0 … SPAN_CLASSES - 1 by the days between a record's
+# bounds (class k: fewer than 2**k), then WIDE (further apart, or open at the start),
+# then UNDATED (no bound but the source's publication).
+SPAN_CLASSES = 17
+WIDE, UNDATED = SPAN_CLASSES, SPAN_CLASSES + 1
+
+
+def span_index(table: str) -> Index:
+    """The index that finds a dated table's records overlapping a window (incidentdb.spans)."""
+    return Index(f"ix_{table}_span", "span_class", "sort_earliest", "sort_latest")
 
 
 def _derived(type_: Any, comment: str, ordering: bool = False, **kw: Any) -> Mapped:
@@ -67,6 +79,11 @@ class Bounded:
     sort_latest: Mapped[date] = _derived(
         Date, "`latest`, or 9999-12-31 when unknown: for ordering", ordering=True,
         server_default=text("'9999-12-31'"))
+    span_class: Mapped[int] = _derived(
+        SmallInteger, "How far apart `earliest` and `latest` are, as a class: 0-16, fewer "
+                      "than 2^class days; 17, further or open at the start; 18, undated. "
+                      "For window queries", ordering=True, default=WIDE,
+        server_default=str(WIDE))
     chain_depth: Mapped[int] = _derived(
         Integer, "Records that come before this one in the longest chain of stated "
                  "relations: breaks ties in date order", default=0, server_default="0")

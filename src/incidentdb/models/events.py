@@ -8,7 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from incidentdb import vocabulary as v
 from incidentdb.models.base import Base, Dated, Evidence, Slug, ref
 from incidentdb.models.chronology import FIELDS as CHRONOLOGY
-from incidentdb.models.chronology import Bounded
+from incidentdb.models.chronology import Bounded, span_index
 from incidentdb.models.declaration import (
     DATE,
     EXCERPT,
@@ -27,7 +27,7 @@ class Event(Dated, Bounded, Evidence, Base):
     # Events come in date order (incidentdb.chronology): this index answers "a month's
     # events, first page" by reading the page in order, without sorting the month.
     __table_args__ = (Index("ix_events_chronological", "sort_earliest", "sort_latest",
-                            "chain_depth", "id"),)
+                            "chain_depth", "id"), span_index("events"))
 
     id: Mapped[str] = mapped_column(Slug, primary_key=True)
     kind: Mapped[str] = mapped_column(String(40), index=True)

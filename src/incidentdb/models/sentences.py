@@ -8,13 +8,14 @@ from sqlalchemy.orm import Mapped, mapped_column
 from incidentdb import vocabulary as v
 from incidentdb.models.base import Base, Dated, Evidence, Slug, ref
 from incidentdb.models.chronology import FIELDS as CHRONOLOGY
-from incidentdb.models.chronology import Bounded
+from incidentdb.models.chronology import Bounded, span_index
 from incidentdb.models.declaration import DATE, ID, Declaration, Document, Field, reference
 
 
 class Sentence(Dated, Bounded, Evidence, Base):
     __tablename__ = "sentences"
     __table_args__ = (
+        span_index("sentences"),
         CheckConstraint(
             "term_min_months IS NULL OR term_max_months IS NULL "
             "OR term_min_months <= term_max_months",
