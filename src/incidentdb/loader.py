@@ -160,8 +160,8 @@ class Reading:
 
     def take_over(self, findings: tuple[list[Problem], bool, set[tuple[str, str]], set[Path],
                                         int]) -> None:
-        """Make a pass run elsewhere this one: its findings, and the problems found here
-        meanwhile (by the writer) after them."""
+        """Take the findings of this pass as run in another process (readahead), the
+        problems found here meanwhile (the writer's) after its own."""
         problems, self.validator.incomplete, self.validator.refused, self.texts, \
             self.records = findings
         self.validator.problems[:self._found] = problems
