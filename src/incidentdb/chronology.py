@@ -47,7 +47,6 @@ from sqlalchemy import (
     update,
 )
 
-from incidentdb.curation import IdHints
 from incidentdb.models import FurtherEvidence, Sentence, Source, chronology_of, dated
 from incidentdb.models.chronology import REPORTED
 from incidentdb.sections import singular
@@ -55,6 +54,8 @@ from incidentdb.spans import DAWN, DOOM, classify
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
+
+    from incidentdb.curation import IdHints
 
 __all__ = ["Issue", "derive", "order_by"]
 
@@ -203,6 +204,8 @@ def _graph(conn: Connection, evidence: bool = True) -> _Graph:
                              .where(Sentence.replaces_id.is_not(None))).all()
     kinds = tables_holding(conn, {s[4].rpartition(":")[2] for s in statements if s[4]})
     links: list[tuple[str, str, str, str]] = []  # (relation, record table, id, other table:id)
+    from incidentdb.curation import IdHints  # the load's did-you-mean, not a query's
+
     hints = IdHints(conn)
     for table, row_id, record_id, relation, target, by in statements:
         if relation == REPORTED:

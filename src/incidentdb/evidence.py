@@ -22,11 +22,12 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import and_, bindparam, func, select, update
 
 from incidentdb.chronology import Issue, tables_holding
-from incidentdb.curation import IdHints
 from incidentdb.models import DECLARATIONS, Declaration, FurtherEvidence, declared
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
+
+    from incidentdb.curation import IdHints
 
 __all__ = ["resolve", "source_counts", "supported_by_at_least"]
 
@@ -72,6 +73,8 @@ def resolve(conn: Connection) -> list[Issue]:
     says against that record; the problems found."""
     rows = conn.execute(select(TABLE)).all()
     kinds = tables_holding(conn, {row.record.rpartition(":")[2] for row in rows}, about())
+    from incidentdb.curation import IdHints  # the load's did-you-mean, not a query's
+
     hints = IdHints(conn)
     issues: list[Issue] = []
     changed = []
