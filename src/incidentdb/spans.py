@@ -64,9 +64,18 @@ def undated(table: Any) -> Any:
 def span_class(table: Any) -> Any:
     """Each record's span class, in SQL, from its bounds."""
     c = table.c
-    days = days_between(c.sort_earliest, c.sort_latest)
     return case((undated(table), UNDATED),
-                *((days < 2 ** k, k) for k in range(SPAN_CLASSES)), else_=WIDE)
+                else_=_class_of(days_between(c.sort_earliest, c.sort_latest), 0, WIDE))
+
+
+def _class_of(days: Any, low: int, high: int) -> Any:
+    """The class (low … high) of a span of `days`, known to be at least 2**low - 1 and
+    below 2**high (WIDE: no bound), found by halving: a few comparisons, not one a class."""
+    if low == high:
+        return low
+    middle = (low + high) // 2
+    return case((days < 2 ** middle, _class_of(days, low, middle)),
+                else_=_class_of(days, middle + 1, high))
 
 
 def classify(conn: Connection) -> None:
