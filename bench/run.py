@@ -175,16 +175,17 @@ def load(target: str, data: Path, work: Path) -> dict[str, Any]:
 def phases(marks: dict[str, float]) -> dict[str, float]:
     """The seconds of each phase of a load, from the moments they began (load_phases):
     start-up (imports, engine, schema check), reading (read, validate, insert), checking
-    (ids, references, evidence), dating (derived bounds), indexing (statistics,
-    commit), and the report at the end."""
-    names = ("startup", "reading", "checking", "dating", "indexing", "report")
-    stages = ("begin", "checking", "dating", "indexing", "end", "exit")
-    out, since = {}, 0.0
-    for name, stage in zip(names, stages, strict=True):
-        if stage in marks:
-            out[name] = round(marks[stage] - since, 2)
-            since = marks[stage]
-    return out
+    (ids, references, evidence), dating (derived bounds), indexing (a large load's
+    indexes built in bulk; absent from a small load), committing (statistics, commit),
+    and the report at the end."""
+    # each phase begins at its mark (start-up at 0, reading at "begin", the report at
+    # "end") and lasts until the next phase present begins (the last, until "exit")
+    starts = {"startup": 0.0, "reading": marks.get("begin"), "checking": marks.get("checking"),
+              "dating": marks.get("dating"), "indexing": marks.get("indexing"),
+              "committing": marks.get("committing"), "report": marks.get("end")}
+    present = [(name, at) for name, at in starts.items() if at is not None]
+    ends = [at for _, at in present[1:]] + [marks.get("exit", present[-1][1])]
+    return {name: round(end - at, 2) for (name, at), end in zip(present, ends, strict=True)}
 
 
 def sqlite_insert_floor(loaded: Path, work: Path) -> tuple[int, float]:
