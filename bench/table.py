@@ -31,6 +31,11 @@ def results() -> dict[tuple[str, int], dict]:
     return found
 
 
+def ordered(found: dict) -> list[tuple[tuple[str, int], dict]]:
+    """SQLite first, then PostgreSQL; smaller scales first."""
+    return sorted(found.items(), key=lambda i: (list(DATABASES).index(i[0][0]), i[0][1]))
+
+
 def over(value: float, target: float, text: str) -> str:
     return f"**{text}**" if value > target else text
 
@@ -38,7 +43,7 @@ def over(value: float, target: float, text: str) -> str:
 def load_table(found: dict) -> list[str]:
     lines = ["| events | database | rows | seconds | rows/s | floor rows/s | ratio | peak |",
              "|---|---|---|---|---|---|---|---|"]
-    for (database, scale), r in sorted(found.items(), key=lambda i: (i[0][0], i[0][1])):
+    for (database, scale), r in ordered(found):
         load = r["load"]
         target = 1.0 if database == "sqlite" else 0.5
         lines.append(f"| {SCALES[scale]} | {DATABASES[database]} | {load['rows']:,} | "
@@ -52,7 +57,7 @@ def load_table(found: dict) -> list[str]:
 def query_table(found: dict) -> list[str]:
     lines = ["| events | database | " + " | ".join(QUERIES.values()) + " |",
              "|---|---|" + "---|" * len(QUERIES)]
-    for (database, scale), r in sorted(found.items(), key=lambda i: (i[0][0], i[0][1])):
+    for (database, scale), r in ordered(found):
         q = r["queries_ms"]
         lines.append(f"| {SCALES[scale]} | {DATABASES[database]} | " + " | ".join(
             over(q[k], QUERY_TARGET_MS, f"{q[k]:.1f}") for k in QUERIES) + " |")
@@ -67,7 +72,7 @@ def query_table(found: dict) -> list[str]:
 def start_table(found: dict) -> list[str]:
     lines = ["| events | database | import floor | " + " | ".join(STARTS.values()) + " |",
              "|---|---|---|" + "---|" * len(STARTS)]
-    for (database, scale), r in sorted(found.items(), key=lambda i: (i[0][0], i[0][1])):
+    for (database, scale), r in ordered(found):
         c = r["cold_start"]
         lines.append(f"| {SCALES[scale]} | {DATABASES[database]} | "
                      f"{c['import_floor_ms']:.0f} ms | " + " | ".join(
