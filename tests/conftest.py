@@ -21,6 +21,7 @@ from incidentdb import migrate
 from incidentdb.cli import app
 from incidentdb.db import make_engine
 from incidentdb.loader import load_paths
+from incidentdb.shapes import Progress
 
 POSTGRES_URL = os.environ.get("INCIDENTDB_TEST_POSTGRES_URL")
 BACKEND = "postgresql" if POSTGRES_URL else "sqlite"
@@ -105,12 +106,14 @@ def engine(migrated_db: Database):
     engine.dispose()
 
 
-def loaded_database(tmp: Path, data: Path) -> Database:
-    """A fresh database, migrated, with the data files under `data` loaded."""
+def loaded_database(tmp: Path, *data: Path, progress: Progress | None = None) -> Database:
+    """A fresh database, migrated, with the data files under each of `data` loaded, one
+    load after the other."""
     database = Database(tmp)
     migrate.upgrade(database.url)
     engine = make_engine(database.url)
-    load_paths(engine, [data])
+    for folder in data:
+        load_paths(engine, [folder], progress=progress)
     engine.dispose()
     return database
 

@@ -28,7 +28,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select, text
 
-from incidentdb import migrate
+from incidentdb import migrate, readahead
 from incidentdb.db import make_engine
 from incidentdb.export import exportable_tables
 from incidentdb.loader import LARGE_LOAD_BYTES, load_paths, validate_paths
@@ -176,17 +176,50 @@ def _wait_until_session_ended(database: Database, session_name: str) -> None:
 # --- a killed load ------------------------------------------------------------------------
 
 
+def _reading_processes(data: Path) -> list[int]:
+    """The processes still reading `data` for a load (incidentdb.readahead's children)."""
+    found = []
+    for proc in Path("/proc").iterdir():
+        try:
+            args = (proc / "cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue  # not a process, or one that ended meanwhile
+        if b"incidentdb.readahead" in args and any(str(data).encode() in a for a in args):
+            found.append(int(proc.name))
+    return found
+
+
+def _no_reading_process_left(data: Path) -> None:
+    """A load that ended, however, leaves no process reading its files behind."""
+    deadline = time.monotonic() + 30
+    while left := _reading_processes(data):
+        assert time.monotonic() < deadline, f"reading processes left running: {left}"
+        time.sleep(0.05)
+
+
+def _interrupted_load(database: Database, data: Path, tmp_path: Path, sig: signal.Signals,
+                      ) -> tuple[int, str, str, float]:
+    """Load `data` in a subprocess, send `sig` once it has written part of its rows, and
+    wait until it has ended, its reading process too (a large load reads in a child,
+    which notices and stops), and its session with them; (exit code, out, err, seconds
+    waited before the signal)."""
+    session_name = f"incidentdb-{sig.name.lower()}-{uuid.uuid4().hex[:8]}"
+    with _load_is_writing(database, session_name) as writing:
+        load = _start(_named(database.url, session_name), "load", str(data), cwd=tmp_path)
+        waited = _wait_for(load, writing, "the load had written part of its rows")
+        if readahead.worth_it():
+            assert _reading_processes(data), "no second process reads the large load"
+    code, out, err = _interrupt(load, sig)
+    _no_reading_process_left(data)
+    _wait_until_session_ended(database, session_name)
+    return code, out, err, waited
+
+
 def test_load_killed_midway_leaves_the_database_as_it_was(bundled, synthetic, tmp_path):
     before = digest(bundled.url)
-    session_name = f"incidentdb-killed-{uuid.uuid4().hex[:8]}"
-    with _load_is_writing(bundled, session_name) as writing:
-        load = _start(_named(bundled.url, session_name), "load", str(synthetic), cwd=tmp_path)
-        waited = _wait_for(load, writing, "the load had written part of its rows")
-    code, out, err = _interrupt(load, signal.SIGKILL)
+    code, out, err, waited = _interrupted_load(bundled, synthetic, tmp_path, signal.SIGKILL)
     assert code == -signal.SIGKILL, (code, out, err)
     assert "loaded" not in out, f"the load finished before the kill (after {waited:.1f} s)"
-    _no_reading_process_left(synthetic)  # its reading process notices, and stops
-    _wait_until_session_ended(bundled, session_name)
 
     assert digest(bundled.url) == before
     if not _is_postgres(bundled.url):
@@ -209,43 +242,15 @@ def test_load_killed_midway_leaves_the_database_as_it_was(bundled, synthetic, tm
     assert digest(bundled.url) == before
 
 
-def _reading_processes(data: Path) -> list[int]:
-    """The processes still reading `data` for a load (incidentdb.readahead's children)."""
-    found = []
-    for proc in Path("/proc").iterdir():
-        try:
-            args = (proc / "cmdline").read_bytes().split(b"\0")
-        except OSError:
-            continue  # not a process, or one that ended meanwhile
-        if b"incidentdb.readahead" in args and any(str(data).encode() in a for a in args):
-            found.append(int(proc.name))
-    return found
-
-
-def _no_reading_process_left(data: Path) -> None:
-    """A load that ended, however, leaves no process reading its files behind."""
-    deadline = time.monotonic() + 30
-    while left := _reading_processes(data):
-        assert time.monotonic() < deadline, f"reading processes left running: {left}"
-        time.sleep(0.05)
-
-
 def test_load_read_in_a_second_process_interrupted_with_ctrl_c(bundled, synthetic, tmp_path):
     """The synthetic data is a large load (LARGE_LOAD_BYTES): its files are read in a child
     process. Ctrl-C stops both, as it stops any command (exit 130, no traceback), and
     changes nothing."""
     assert sum(p.stat().st_size for p in synthetic.iterdir()) >= LARGE_LOAD_BYTES
     before = digest(bundled.url)
-    session_name = f"incidentdb-ctrl-c-{uuid.uuid4().hex[:8]}"
-    with _load_is_writing(bundled, session_name) as writing:
-        load = _start(_named(bundled.url, session_name), "load", str(synthetic), cwd=tmp_path)
-        _wait_for(load, writing, "the load had written part of its rows")
-        assert _reading_processes(synthetic), "the load reads in one process"
-    code, out, err = _interrupt(load, signal.SIGINT)
+    code, out, err, _ = _interrupted_load(bundled, synthetic, tmp_path, signal.SIGINT)
     assert code == 130, (code, out, err)
     assert "Traceback" not in err, err
-    _no_reading_process_left(synthetic)
-    _wait_until_session_ended(bundled, session_name)
     assert digest(bundled.url) == before
 
 

@@ -16,12 +16,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from incidentdb import loader, migrate, readahead
+from incidentdb import loader, readahead
 from incidentdb.db import make_engine, session_scope
 from incidentdb.errors import IncidentdbError
 from incidentdb.loader import LoadError, load_paths
 from incidentdb.search import search
-from tests.conftest import DATA, Database
+from tests.conftest import DATA, Database, loaded_database
 from tests.test_loader import digest
 
 
@@ -44,13 +44,8 @@ def loaded(tmp: Path, *folders: Path, large: bool, monkeypatch: pytest.MonkeyPat
     """A fresh database with the folders loaded one after the other; the phases named."""
     monkeypatch.setattr(loader, "LARGE_LOAD_BYTES", 0 if large else 10**15)
     tmp.mkdir()
-    database = Database(tmp)
-    migrate.upgrade(database.url)
-    engine = make_engine(database.url)
     phases: list[str] = []
-    for folder in folders:
-        load_paths(engine, [folder], progress=lambda stage, *_: phases.append(stage))
-    engine.dispose()
+    database = loaded_database(tmp, *folders, progress=lambda stage, *_: phases.append(stage))
     return database, phases
 
 
