@@ -49,6 +49,9 @@ if TYPE_CHECKING:
 # of the tables that were empty when it began once their rows are in (incidentdb.bulk).
 LARGE_LOAD_BYTES = 8 * 1024 * 1024
 Sink = Callable[[str, dict[str, Any], int, int], None]  # table, row, file number, line
+# what a pass over the files found: problems, whether some input could not be read, the
+# records refused, the source texts met, the number of records
+Findings = tuple[list[Problem], bool, set[tuple[str, str]], set[Path], int]
 
 __all__ = ["LoadError", "LoadReport", "RecordList", "TableChange", "load_paths",
            "validate_paths"]
@@ -153,13 +156,12 @@ class Reading:
         if not self.files and not validator.problems:
             validator.problems.append(Problem("(no path)", None, "no data files found"))
 
-    def findings(self) -> tuple[list[Problem], bool, set[tuple[str, str]], set[Path], int]:
+    def findings(self) -> Findings:
         """What a pass found, for `take_over` in another process (readahead)."""
         v = self.validator
         return v.problems, v.incomplete, v.refused, self.texts, self.records
 
-    def take_over(self, findings: tuple[list[Problem], bool, set[tuple[str, str]], set[Path],
-                                        int]) -> None:
+    def take_over(self, findings: Findings) -> None:
         """Take the findings of this pass as run in another process (readahead), the
         problems found here meanwhile (the writer's) after its own."""
         problems, self.validator.incomplete, self.validator.refused, self.texts, \
