@@ -95,24 +95,26 @@ PEAK_WRAPPER = ("import resource, subprocess, sys; r = subprocess.run(sys.argv[1
 
 def timed(command: list[str], **kwargs: Any) -> tuple[float, float]:
     """Run a command; return (seconds, peak RSS of that command in MiB)."""
-    start = time.perf_counter()
-    done = subprocess.run([PYTHON, "-c", PEAK_WRAPPER, *command], capture_output=True,
-                          text=True, **kwargs)
-    seconds = time.perf_counter() - start
-    if done.returncode != 0:
-        raise SystemExit(f"{' '.join(command)} failed:\n{done.stderr[-2000:]}")
+    seconds, done = ran([PYTHON, "-c", PEAK_WRAPPER, *command], command, **kwargs)
     peak_kib = int(done.stderr.strip().splitlines()[-1])
     return seconds, peak_kib / 1024
 
 
 def seconds_of(command: list[str]) -> float:
     """Run a command with stdout and stderr pipes (no terminal, so no pager); its time."""
+    return ran(command, command)[0]
+
+
+def ran(argv: list[str], command: list[str], **kwargs: Any,
+        ) -> tuple[float, subprocess.CompletedProcess[str]]:
+    """Run argv (which runs `command`) with pipes; its seconds and result. A command that
+    fails ends the benchmark with its stderr."""
     start = time.perf_counter()
-    done = subprocess.run(command, capture_output=True, text=True)
+    done = subprocess.run(argv, capture_output=True, text=True, **kwargs)
     seconds = time.perf_counter() - start
     if done.returncode != 0:
         raise SystemExit(f"{' '.join(command)} failed:\n{done.stderr[-2000:]}")
-    return seconds
+    return seconds, done
 
 
 BENCH_SCHEMA = "incidentdb_bench"
@@ -128,33 +130,34 @@ def fresh_schema(url: str, schema: str | None = None) -> str:
     """An empty database migrated to head (`db upgrade`): the SQLite file at url, or on
     PostgreSQL the schema of that name, dropped and made again; its URL."""
     if schema is not None:
-        import sqlalchemy
-
-        engine = sqlalchemy.create_engine(url)
-        with engine.begin() as conn:
-            conn.exec_driver_sql(f"DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}")
-        engine.dispose()
+        on_server(url, f"DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}")
         url = in_schema(url, schema)
     subprocess.run([*CLI, "--db", url, "db", "upgrade"], check=True, capture_output=True)
     return url
 
 
 def drop_schema(url: str, schema: str) -> None:
+    on_server(url, f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+
+
+def on_server(url: str, statements: str) -> None:
+    """Run SQL statements in one transaction on the database at url."""
     import sqlalchemy
 
     engine = sqlalchemy.create_engine(url)
     with engine.begin() as conn:
-        conn.exec_driver_sql(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+        conn.exec_driver_sql(statements)
     engine.dispose()
 
 
-def row_count(url: str) -> int:
+def row_count(url: str, tables: tuple[str, ...] = LOADED_TABLES) -> int:
+    """The rows of these tables, together."""
     import sqlalchemy
 
     engine = sqlalchemy.create_engine(url)
     with engine.connect() as conn:
         total = sum(conn.exec_driver_sql(f"SELECT count(*) FROM {t}").scalar()
-                    for t in LOADED_TABLES)
+                    for t in tables)
     engine.dispose()
     return total
 
@@ -295,19 +298,11 @@ def export(target: str, sqlite_file: Path, rows: int, work: Path) -> dict[str, A
     tables = [t for t in LOADED_TABLES if t != "search_entries"]
     seconds, peak = timed([*CLI, "--db", target, "export", *tables, "--format", "csv",
                            "--out", str(work / "export")])
-    exported = rows - row_count_of(sqlite_file, "search_entries")
+    exported = rows - row_count(target, ("search_entries",))
     figures = {"rows": exported, "rows_per_s": round(exported / seconds),
                "peak_rss_mib": round(peak, 1)}
     return with_floor(figures, *sqlite_export_floor(sqlite_file, work, tables),
                       "sqlite3 cursor into csv.writer")
-
-
-def row_count_of(path: Path, table: str) -> int:
-    db = sqlite3.connect(path)
-    try:
-        return db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
-    finally:
-        db.close()
 
 
 # --- queries -----------------------------------------------------------------------------------
