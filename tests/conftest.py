@@ -23,6 +23,12 @@ from incidentdb.db import make_engine
 from incidentdb.loader import load_paths
 from incidentdb.shapes import Progress
 
+# pytest-xdist's workers are given COLUMNS=80 and LINES=24; the CLI takes a terminal's
+# width from COLUMNS, so tests would see a narrower table than a plain run shows. A test
+# that wants a width sets it itself.
+for _size in ("COLUMNS", "LINES"):
+    os.environ.pop(_size, None)
+
 POSTGRES_URL = os.environ.get("INCIDENTDB_TEST_POSTGRES_URL")
 BACKEND = "postgresql" if POSTGRES_URL else "sqlite"
 REPO = Path(__file__).resolve().parent.parent
