@@ -4,7 +4,8 @@ bench/run.py runs `incidentdb load` through this, to split the load's time into
 phases without changing it: the load command's progress callback
 (`output.progress_reporter`, which draws nothing when stderr is not a terminal) is
 wrapped so that the first report of each stage the loader passes through (reading,
-checking, dating, indexing (bulk, large loads only), committing; see
+checking, dating, indexing (bulk, large loads only), committing, vacuuming
+(PostgreSQL, large loads only); see
 `loader.load_paths`) is noted, beside the moment the load began and ended. The
 marks, in seconds since this script started, are written as JSON to the file named
 by $INCIDENTDB_BENCH_PHASES when the command ends.

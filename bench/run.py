@@ -180,12 +180,14 @@ def phases(marks: dict[str, float]) -> dict[str, float]:
     start-up (imports, engine, schema check), reading (read, validate, insert), checking
     (ids, references, evidence), dating (derived bounds), indexing (a large load's
     indexes built in bulk; absent from a small load), committing (statistics, commit),
-    and the report at the end."""
+    vacuuming (PostgreSQL, a large load: VACUUM after the commit), and the report at the
+    end."""
     # each phase begins at its mark (start-up at 0, reading at "begin", the report at
     # "end") and lasts until the next phase present begins (the last, until "exit")
     starts = {"startup": 0.0, "reading": marks.get("begin"), "checking": marks.get("checking"),
               "dating": marks.get("dating"), "indexing": marks.get("indexing"),
-              "committing": marks.get("committing"), "report": marks.get("end")}
+              "committing": marks.get("committing"), "vacuuming": marks.get("vacuuming"),
+              "report": marks.get("end")}
     present = [(name, at) for name, at in starts.items() if at is not None]
     ends = [at for _, at in present[1:]] + [marks.get("exit", present[-1][1])]
     return {name: round(end - at, 2) for (name, at), end in zip(present, ends, strict=True)}

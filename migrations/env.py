@@ -14,13 +14,15 @@ from incidentdb.models import Base
 config = context.config
 target_metadata = Base.metadata
 
-# Tables that migrations create but the models cannot declare (SQLite FTS5 and
-# its shadow tables): autogenerate must not see them as drift.
+# What migrations create but the models cannot declare (SQLite FTS5 and its shadow
+# tables; PostgreSQL's full-text indexes and stored document vectors, 0014):
+# autogenerate must not see them as drift.
 UNMODELLED_PREFIXES = ("search_fts",)
 
 
 def include_object(obj, name, type_, reflected, compare_to):  # noqa: ANN001 - Alembic hook
-    if type_ in ("table", "index") and name and name.startswith(UNMODELLED_PREFIXES):
+    unmodelled = name and name.startswith(UNMODELLED_PREFIXES)
+    if type_ in ("table", "index", "column") and unmodelled:
         return False
     return True
 

@@ -16,6 +16,7 @@ import hashlib
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy.orm import Session
@@ -26,6 +27,7 @@ from incidentdb.db import make_engine
 from incidentdb.prosecutions import charge_matches, list_cases, list_people
 from incidentdb.queries import (
     cite,
+    count_up_to,
     event_window,
     events_left_out,
     events_of_person,
@@ -37,6 +39,7 @@ from incidentdb.queries import (
     term_label,
     timeline,
 )
+from incidentdb.search import count_matches, search
 
 from .conftest import Database, loaded_database
 
@@ -688,6 +691,83 @@ def test_people_by_charge_give_the_same_on_either_plan(
     assert ids(list_people(ruritania, charge=text, limit=10)) == expected
     assert ids(list_people(ruritania, charge=text, limit=1)) == expected[:1]
     assert ids(list_people(ruritania, charge=text)) == expected
+
+
+@pytest.mark.parametrize("switch", [0, 4000])
+def test_a_charge_text_is_looked_up_once_per_listing(ruritania: Session,
+                                                     monkeypatch: pytest.MonkeyPatch,
+                                                     switch: int) -> None:
+    """The page, its count and its column of matched charges ask about the charges the
+    text matches; the full-text index is read for them once, on either plan."""
+    from sqlalchemy import event
+
+    monkeypatch.setattr(prosecutions, "PLAN_SWITCH", switch)
+    engine = ruritania.get_bind()
+    statements: list[str] = []
+
+    def note(conn, cursor, statement, *args) -> None:
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", note)
+    try:
+        with Session(engine) as fresh:  # a session of its own: none of the others' answers
+            page = list_people(fresh, charge="tax evasion", limit=1)
+            count = count_up_to(fresh, prosecutions.people_query(fresh, charge="tax evasion",
+                                                                 limit=1))
+    finally:
+        event.remove(engine, "before_cursor_execute", note)
+    assert ids(page) == ["lawyer-dahl"] and count == 2
+    assert len([s for s in statements if "search_" in s]) == 1, statements
+
+
+def _postgresql_plans(session: Session, ask: Any) -> str:
+    """PostgreSQL: the plans of the full-text statements `ask(session)` runs, with 20,000
+    more documents (ten thousand charges, ten thousand events; rolled back) and
+    sequential scans priced out, so that the planner reads an index where one fits."""
+    from sqlalchemy import event, text
+
+    if session.get_bind().dialect.name != "postgresql":
+        pytest.skip("SQLite's FTS5 table holds each document's words; no plan to check")
+    statements: list[tuple[str, Any]] = []
+
+    def note(conn, cursor, statement, parameters, *args) -> None:
+        statements.append((statement, parameters))
+
+    with session.get_bind().connect() as conn:
+        conn.execute(text("INSERT INTO search_entries (kind, record_id, title, body) "
+                          "SELECT CASE WHEN n % 2 = 0 THEN 'charge' ELSE 'event' END, "
+                          "'more-' || n, 'Filler ' || n, 'more filler text' "
+                          "FROM generate_series(1, 20000) AS n"))
+        conn.execute(text("ANALYZE search_entries"))
+        conn.execute(text("SET LOCAL enable_seqscan = off"))  # a few prefix matches
+        event.listen(conn, "before_cursor_execute", note)
+        with Session(bind=conn) as bound:
+            ask(bound)
+        event.remove(conn, "before_cursor_execute", note)
+        return "\n".join(line for statement, parameters in statements
+                         if "search_" in statement
+                         for line in conn.exec_driver_sql(f"EXPLAIN {statement}",
+                                                          parameters).scalars())
+
+
+def test_a_charge_texts_wording_is_read_from_the_charge_titles_index(ruritania: Session
+                                                                     ) -> None:
+    """PostgreSQL: the charges whose titles have the words come from the partial index on
+    charge titles (migration 0014), not from every document that has the words; the plan
+    names that index, or the query's condition no longer fits it."""
+    plan = _postgresql_plans(ruritania, lambda session: charge_matches(session, "levies"))
+    assert "search_fts_charge_titles" in plan, plan
+    assert charge_matches(ruritania, "levies").charge_ids
+
+
+def test_search_ranks_the_stored_document_vectors(ruritania: Session) -> None:
+    """PostgreSQL: search and its count read each document's stored tsvector (migration
+    0014) through the index on it, never computing one again per match."""
+    plan = _postgresql_plans(ruritania, lambda session: (search(session, "levies"),
+                                                         count_matches(session, "levies", 20)))
+    assert plan.count("search_fts_gin") == 2, plan
+    assert "to_tsvector" not in plan, plan
+    assert [hit.record_id for hit in search(ruritania, "levies")]
 
 
 @pytest.mark.parametrize(("text", "offences"), [

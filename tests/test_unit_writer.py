@@ -420,3 +420,56 @@ def test_changed_and_removed_rows_count_towards_renewing_statistics(engine, base
     assert load(prune=True) == {"offences": (0, 0, 10_000)}
     # PostgreSQL: analysed after every load (SQLite: never, checked after each load above)
     assert analyses == ([] if engine.dialect.name == "sqlite" else [1, 2, 3])
+
+
+# --- VACUUM after a large load on PostgreSQL ------------------------------------------------
+
+def _all_visible(engine, table: str) -> tuple[bool, bool]:
+    """(has pages, every page marked all-visible): what VACUUM leaves, and what lets a
+    count be answered from an index alone."""
+    found = rows(engine, "SELECT pg_relation_size(oid) > 0, relallvisible = "
+                 "pg_relation_size(oid) / current_setting('block_size')::int FROM pg_class "
+                 f"WHERE relname = '{table}' AND relnamespace = current_schema()::regnamespace")
+    return found[0]
+
+
+@pytest.mark.parametrize("offences", [writer.STATISTICS_AFTER - BASE_ROWS - 1,
+                                      writer.STATISTICS_AFTER - BASE_ROWS])
+def test_a_large_load_on_postgresql_is_vacuumed_after_its_commit(engine, base_copy,
+                                                                 offences: int) -> None:
+    """From 10,000 changed rows: the tables written, the dated ones and the search
+    documents have every page all-visible (no dead row left by the derived dates); a
+    smaller load leaves that to autovacuum. SQLite has no VACUUM to do (nor `worn`)."""
+    (base_copy / "bulk.jsonl").write_text("".join(OFFENCE_LINE % n for n in range(offences)),
+                                          encoding="utf-8")
+    report = load_paths(engine, [base_copy])
+    assert report.notes == []
+    if engine.dialect.name == "sqlite":
+        return
+    large = BASE_ROWS + offences >= writer.STATISTICS_AFTER
+    for table in ("offences", "events", "search_entries"):
+        assert _all_visible(engine, table) == (True, large), table
+
+
+def test_a_vacuum_interrupted_leaves_the_load_committed_and_says_so(engine, migrated_db,
+                                                                    base_copy, monkeypatch,
+                                                                    run) -> None:
+    from sqlalchemy.engine import Connection
+
+    if engine.dialect.name == "sqlite":
+        pytest.skip("only PostgreSQL is vacuumed after a load")
+    (base_copy / "bulk.jsonl").write_text(
+        "".join(OFFENCE_LINE % n for n in range(writer.STATISTICS_AFTER)), encoding="utf-8")
+    execute = Connection.exec_driver_sql
+
+    def ctrl_c_at_vacuum(self, statement, *args, **kwargs):
+        if statement.startswith("VACUUM"):
+            raise KeyboardInterrupt
+        return execute(self, statement, *args, **kwargs)
+
+    monkeypatch.setattr(Connection, "exec_driver_sql", ctrl_c_at_vacuum)
+    result = run(migrated_db.url, "load", str(base_copy))
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines()[-1] == (
+        "the load is committed; the VACUUM after it was interrupted")
+    assert rows(engine, "SELECT count(*) FROM offences") == [(writer.STATISTICS_AFTER + 1,)]

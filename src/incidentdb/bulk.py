@@ -9,7 +9,12 @@ definitions as the database reports them; `rebuild` creates them again and fills
 the full-text index from the search documents in one pass.
 
 Both run inside the load's transaction (DDL is transactional on SQLite and
-PostgreSQL): a load that fails leaves the indexes as they were. Keys and unique
+PostgreSQL): a load that fails leaves the indexes as they were.
+
+After a large load has committed, PostgreSQL is left with a dead row version for each
+row the load (or the dates derived after it) updated, and with tables whose pages it
+has not yet marked all-visible, so every count reads the table's rows besides its
+index entries, until autovacuum comes by. `vacuum` does that work at once. Keys and unique
 constraints are never dropped, so the checks of a load still hold while it writes;
 nor is an index on a foreign key's column: SQLite looks for a new parent row's
 children through it (the load defers its foreign keys, so a child may come first),
@@ -26,7 +31,7 @@ from sqlalchemy import bindparam, text
 if TYPE_CHECKING:
     from collections.abc import Collection
 
-    from sqlalchemy.engine import Connection
+    from sqlalchemy.engine import Connection, Engine
 
 SEARCH_TABLE = "search_entries"
 
@@ -90,3 +95,23 @@ def rebuild(conn: Connection, suspended: Suspended) -> None:
         conn.exec_driver_sql(definition)
     if suspended.search:
         conn.exec_driver_sql("INSERT INTO search_fts(search_fts) VALUES ('rebuild')")
+
+
+def vacuum(engine: Engine, tables: Collection[str]) -> str | None:
+    """PostgreSQL: VACUUM these tables, once a load that wrote them has committed; None,
+    or what to tell the user when it could not be done. The load stands either way: a
+    VACUUM that fails or is interrupted (Ctrl-C) only leaves the work to autovacuum."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    if engine.dialect.name != "postgresql" or not tables:
+        return None
+    quote = engine.dialect.identifier_preparer.quote
+    try:
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.exec_driver_sql(f"VACUUM {', '.join(quote(t) for t in sorted(tables))}")
+    except KeyboardInterrupt:
+        return "the load is committed; the VACUUM after it was interrupted"
+    except SQLAlchemyError as exc:
+        message = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+        return f"the load is committed; the VACUUM after it failed: {message}"
+    return None

@@ -34,7 +34,7 @@ DEFAULT_URL = "sqlite:///incidents.db"
 # The newest migration, and every migration this code knows. A test keeps them equal
 # to Alembic's, so the query path can check the schema without importing Alembic.
 KNOWN_REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009",
-                   "0010", "0011", "0012", "0013")
+                   "0010", "0011", "0012", "0013", "0014")
 SCHEMA_REVISION = KNOWN_REVISIONS[-1]
 
 LOCK_TIMEOUT_VAR = "INCIDENTDB_LOCK_TIMEOUT"

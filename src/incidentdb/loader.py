@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from incidentdb import readahead
-from incidentdb.bulk import Suspended, rebuild, suspend
+from incidentdb.bulk import Suspended, rebuild, suspend, vacuum
 from incidentdb.bundle import bundled_path
 from incidentdb.chronology import Issue, derive
 from incidentdb.curation import IdHints
@@ -89,6 +89,7 @@ class LoadReport:
     and that stayed (without prune). removed: per source, the records pruned (with
     prune; their child rows go with them and are counted in `tables`). unread: files
     and folders under the given folders that were not read, each with the reason.
+    notes: what went wrong after the load committed (the VACUUM after it).
     """
 
     files: int
@@ -99,6 +100,7 @@ class LoadReport:
     kept: dict[str, RecordList] = field(default_factory=dict)
     removed: dict[str, RecordList] = field(default_factory=dict)
     unread: list[tuple[str, str]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # for stderr, about a committed load
 
     @property
     def unchanged(self) -> bool:
@@ -281,8 +283,13 @@ def load_paths(engine: Engine, paths: list[Path] | None = None, *, dry_run: bool
             if transaction.is_active:
                 transaction.rollback()
             raise
+    notes = []
+    if not dry_run and (worn := writer.worn()):
+        reading.phase("vacuuming", "PostgreSQL's VACUUM of the tables the load wrote")
+        if note := vacuum(engine, worn):
+            notes.append(note)
     return LoadReport(len(reading.files), reading.records, writer.changes, dry_run, prune,
-                      kept, removed, reading.unread())
+                      kept, removed, reading.unread(), notes)
 
 
 def _commit(reading: Reading, writer: LoadWriter, transaction: Transaction,

@@ -35,6 +35,7 @@ from incidentdb.queries import (
     date_fields,
     grouped,
     inferred_of,
+    listed,
     sourced,
     term_label,
 )
@@ -49,32 +50,30 @@ class ChargeMatch:
     """The charges a user's text names: their offence category mentions the text, or
     their wording has words starting with its words ("drug" finds "drugs-related").
 
-    The wording is matched in the full-text index, not by scanning every charge.
-    `condition` tests one charge row; `ids` lists the matching charges, as a UNION
-    that each side answers from an index (an OR of the two would scan every charge).
+    The charges are found once, as `charge_ids` (the wording from the full-text index,
+    the categories from the charges' index on them, a UNION so that each side is
+    answered from its index); the statements of a listing (its page, its count, its
+    column of matched charges) then ask about that set, `ids`, instead of each finding
+    it again. `condition` tests one charge row.
     """
 
     offences: tuple[str, ...]
-    worded: Any  # a subquery of charge ids, from the full-text index
+    charge_ids: tuple[str, ...]
+    ids: Any  # a one-column query of charge_ids (queries.listed)
 
     @property
     def condition(self) -> Any:
-        return or_(Charge.offence_id.in_(self.offences), Charge.id.in_(self.worded))
-
-    @property
-    def ids(self) -> Any:
-        by_offence = select(Charge.id).where(Charge.offence_id.in_(self.offences))
-        return by_offence.union(select(self.worded.subquery().c.record_id))
+        return Charge.id.in_(self.ids)
 
 
 def charge_matches(session: Session, text: str) -> ChargeMatch:
     """The offences whose id or name holds the text (any case, taken literally), and the
-    charges whose wording has its words.
+    charges whose wording has its words or whose offence is one of those.
 
     Offences are a controlled list (tens of rows), matched in Python: SQLite's lower()
     and LIKE fold only ASCII letters, so "émeute" would miss an offence named "Émeute"
     there and find it on PostgreSQL. The answer is kept for the session (`info`): a
-    listing asks it for its filter and again for its matched-charges column.
+    listing asks it for its filter, its count and its matched-charges column.
     """
     known: dict[str, ChargeMatch] = session.info.setdefault("charge_matches", {})
     if text in known:
@@ -83,7 +82,11 @@ def charge_matches(session: Session, text: str) -> ChargeMatch:
     offences = tuple(offence_id for offence_id, name in session.execute(
         select(Offence.id, Offence.name).order_by(Offence.id))
         if wanted.replace(" ", "-") in offence_id.lower() or wanted in name.lower())
-    known[text] = found = ChargeMatch(offences, titles_matching(session, "charge", text))
+    worded = titles_matching(session, "charge", text).subquery()
+    found_ids = tuple(session.scalars(
+        select(Charge.id).where(Charge.offence_id.in_(offences))
+        .union(select(worded.c.record_id))))
+    known[text] = found = ChargeMatch(offences, found_ids, listed(session, list(found_ids)))
     return found
 
 
@@ -96,27 +99,12 @@ def _people_charged(session: Session, text: str, limit: int | None) -> Any:
     against one per match, so it wins once matches pass sqrt(limit x people).
     """
     match = charge_matches(session, text)
-    if limit is None or _matches_up_to_switch(session, text, match) < PLAN_SWITCH:
-        return Person.id.in_(select(Charge.person_id).where(Charge.id.in_(match.ids)))
+    if limit is None or len(match.charge_ids) < PLAN_SWITCH:
+        return Person.id.in_(select(Charge.person_id).where(match.condition))
     return select(Charge.id).where(Charge.person_id == Person.id, match.condition).exists()
 
 
 PLAN_SWITCH = 4000  # about sqrt(100 rows x 100,000 people): see _people_charged
-
-
-def _matches_up_to_switch(session: Session, text: str, match: ChargeMatch) -> int:
-    """How many charges the text matches, counted up to PLAN_SWITCH; kept for the session
-    (a listing's page and its count both choose a plan)."""
-    known: dict[str, int] = session.info.setdefault("charge_match_counts", {})
-    if text not in known:
-        by_offence = select(Charge.id).where(Charge.offence_id.in_(match.offences))
-        many = session.execute(select(func.count()).select_from(  # the index answers this
-            by_offence.limit(PLAN_SWITCH).subquery())).scalar_one()
-        if many < PLAN_SWITCH:  # few by category: count the wording's matches too
-            many = session.execute(select(func.count()).select_from(
-                match.ids.limit(PLAN_SWITCH).subquery())).scalar_one()
-        known[text] = many
-    return known[text]
 
 
 @dataclass(frozen=True)
@@ -139,7 +127,7 @@ class ChargeFilter:
         """A condition on Charge: every filter given (true when none is)."""
         out: list[Any] = []
         if self.text:
-            out.append(Charge.id.in_(charge_matches(session, self.text).ids))
+            out.append(charge_matches(session, self.text).condition)
         if self.offence:
             out.append(Charge.offence_id == self.offence)
         if self.characterisation:

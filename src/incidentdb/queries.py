@@ -86,6 +86,21 @@ def sourced(model: Any, min_sources: int | None) -> list[Any]:
     return [supported_by_at_least(model.__table__, min_sources)]
 
 
+def listed(session: Session, values: list[str]) -> Select:
+    """A one-column query of these values (column `value`), sent as one bound parameter
+    (a JSON array), however many there are: for a set found once and asked about by
+    several statements of a listing."""
+    from sqlalchemy import String, bindparam, cast
+    from sqlalchemy.dialects.postgresql import JSONB
+
+    array = bindparam(None, json.dumps(values), type_=String)
+    if session.get_bind().dialect.name == "postgresql":
+        elements = func.jsonb_array_elements_text(cast(array, JSONB))
+    else:
+        elements = func.json_each(array)
+    return select(elements.table_valued("value").c.value)
+
+
 COUNT_CAP = 100_000  # a caption counts the rows a listing left out up to this many
 
 

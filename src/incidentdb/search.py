@@ -2,7 +2,9 @@
 
 `search_entries` holds one document per record; the loader writes the documents
 of the records it adds or changes, and removes those of records it removes. The
-index over them is SQLite FTS5 or a PostgreSQL GIN index (migration 0002).
+index over them is SQLite FTS5 (`search_fts`), or on PostgreSQL a GIN index of each
+document's tsvector, stored as the generated column `search_fts_document`, with a
+second one of the charges' titles (migrations 0002, 0005, 0014).
 
 A user's text is always taken literally: it is split into words and each word is
 quoted, so quotes, parentheses and operators never reach the query language.
@@ -104,7 +106,7 @@ def count_matches(session: Session, user_text: str, cap: int) -> int:
         return 0
     if session.get_bind().dialect.name == "postgresql":
         query = text("SELECT count(*) FROM (SELECT 1 FROM search_entries WHERE "
-                     "to_tsvector('simple', title || ' ' || body) @@ to_tsquery('simple', :q) "
+                     "search_fts_document @@ to_tsquery('simple', :q) "
                      "LIMIT :cap) AS found").bindparams(q=_tsquery(words), cap=cap + 1)
     else:
         query = text("SELECT count(*) FROM (SELECT rowid FROM search_fts "
@@ -128,9 +130,9 @@ def _search_postgres(session: Session, words: list[str], limit: int | None) -> l
         "SELECT kind, record_id, title, "
         "ts_headline('simple', body, query, "
         "'StartSel=[,StopSel=],MaxWords=24,MinWords=8') AS passage, "
-        "ts_rank(to_tsvector('simple', title || ' ' || body), query) AS rank "
+        "ts_rank(search_fts_document, query) AS rank "
         "FROM search_entries, to_tsquery('simple', :query) AS query "
-        "WHERE to_tsvector('simple', title || ' ' || body) @@ query "
+        "WHERE search_fts_document @@ query "
         "ORDER BY rank DESC, kind, record_id LIMIT :limit"),
         {"query": _tsquery(words), "limit": limit})  # LIMIT NULL: all
     return [Hit(r.kind, r.record_id, r.title, r.passage, float(r.rank)) for r in rows]
@@ -138,15 +140,16 @@ def _search_postgres(session: Session, words: list[str], limit: int | None) -> l
 
 def titles_matching(session: Session, kind: str, user_text: str) -> Any:
     """A subquery of the ids of `kind` records whose title has words starting with the
-    user's words ("drug" finds "drugs-related", "covid" finds "Covid-19"), from the index."""
+    user's words ("drug" finds "drugs-related", "covid" finds "Covid-19"), from the index.
+
+    On PostgreSQL only the charges' titles have an index of their own (migration 0014,
+    `search_fts_charge_titles`); another kind's would be read from every document."""
     words = literal_words(user_text)
     if not words:
         return text("SELECT NULL AS record_id WHERE 1 = 0").columns(record_id=String)
     if session.get_bind().dialect.name == "postgresql":
         return text(
-            # the indexed document vector finds the candidates; the title alone decides
             "SELECT record_id FROM search_entries WHERE kind = :kind "
-            "AND to_tsvector('simple', title || ' ' || body) @@ to_tsquery('simple', :query) "
             "AND to_tsvector('simple', title) @@ to_tsquery('simple', :query)"
         ).bindparams(kind=kind, query=_tsquery(words)).columns(record_id=String)
     return text(

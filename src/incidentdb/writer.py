@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Boolean, Date, String, bindparam, select, text
 
-from incidentdb.models import Base, curated, declaration, write_order
+from incidentdb.models import Base, curated, dated, declaration, write_order
 from incidentdb.search import document_kind, documents
 
 if TYPE_CHECKING:
@@ -321,9 +321,21 @@ class LoadWriter:
         """After a large load, tell PostgreSQL's planner what the tables now hold: without
         statistics it plans a freshly loaded table as if it were tiny. (SQLite plans
         these queries from their indexes alone; ANALYZE there would only cost time.)"""
-        changed = sum(c.added + c.changed + c.removed for c in self.changes.values())
-        if self.dialect == "postgresql" and changed >= STATISTICS_AFTER:
+        if self._large_on_postgresql():
             self.conn.exec_driver_sql("ANALYZE")
+
+    def worn(self) -> set[str]:
+        """The tables to VACUUM once a large load on PostgreSQL has committed (`bulk.vacuum`):
+        those it changed, the dated ones (their derived bounds are updated after the rows
+        are written) and the search documents; none after a smaller load, or on SQLite."""
+        if not self._large_on_postgresql():
+            return set()
+        changed = {name for name, c in self.changes.items() if c.added or c.changed or c.removed}
+        return changed | {declared.table.name for declared in dated()} | {self.search.name}
+
+    def _large_on_postgresql(self) -> bool:
+        changed = sum(c.added + c.changed + c.removed for c in self.changes.values())
+        return self.dialect == "postgresql" and changed >= STATISTICS_AFTER
 
     def remove_unseen(self, prune: bool = False,
                       ) -> tuple[dict[str, RecordList], dict[str, RecordList]]:

@@ -92,7 +92,7 @@ def _say(report: LoadReport) -> None:
     from incidentdb.loader import unread_warnings
     from incidentdb.sections import singular
 
-    for line in unread_warnings(report.unread):
+    for line in [*unread_warnings(report.unread), *report.notes]:
         err(line)
     dry_run = report.dry_run
     verb = "would change" if dry_run else "loaded"
