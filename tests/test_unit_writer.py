@@ -439,7 +439,7 @@ def test_a_large_load_on_postgresql_is_vacuumed_after_its_commit(engine, base_co
                                                                  offences: int) -> None:
     """From 10,000 changed rows: the tables written, the dated ones and the search
     documents have every page all-visible (no dead row left by the derived dates); a
-    smaller load leaves that to autovacuum. SQLite has no VACUUM to do (nor `worn`)."""
+    smaller load leaves that to autovacuum. SQLite has no VACUUM to do (nor `to_vacuum`)."""
     (base_copy / "bulk.jsonl").write_text("".join(OFFENCE_LINE % n for n in range(offences)),
                                           encoding="utf-8")
     report = load_paths(engine, [base_copy])

@@ -1,4 +1,4 @@
-"""Building the indexes of a large load in bulk, once its rows are in.
+"""A large load's indexes, built in bulk once its rows are in; its VACUUM on PostgreSQL.
 
 A row written into an indexed table updates every index on it, one entry at a
 time, and on SQLite a trigger adds each search document to the full-text index
@@ -9,16 +9,16 @@ definitions as the database reports them; `rebuild` creates them again and fills
 the full-text index from the search documents in one pass.
 
 Both run inside the load's transaction (DDL is transactional on SQLite and
-PostgreSQL): a load that fails leaves the indexes as they were.
-
-After a large load has committed, PostgreSQL is left with a dead row version for each
-row the load (or the dates derived after it) updated, and with tables whose pages it
-has not yet marked all-visible, so every count reads the table's rows besides its
-index entries, until autovacuum comes by. `vacuum` does that work at once. Keys and unique
+PostgreSQL): a load that fails leaves the indexes as they were. Keys and unique
 constraints are never dropped, so the checks of a load still hold while it writes;
 nor is an index on a foreign key's column: SQLite looks for a new parent row's
 children through it (the load defers its foreign keys, so a child may come first),
 and without it every parent row would scan its child tables.
+
+After a large load has committed, PostgreSQL is left with a dead row version for each
+row the load (or the dates derived after it) updated, and with tables whose pages it
+has not yet marked all-visible, so that a count reads the table's rows besides its
+index entries until autovacuum comes by: `vacuum` does that work at once.
 """
 
 from __future__ import annotations

@@ -283,10 +283,10 @@ def load_paths(engine: Engine, paths: list[Path] | None = None, *, dry_run: bool
             if transaction.is_active:
                 transaction.rollback()
             raise
-    notes = []
-    if not dry_run and (worn := writer.worn()):
+    notes: list[str] = []
+    if not dry_run and (tables := writer.to_vacuum()):
         reading.phase("vacuuming", "PostgreSQL's VACUUM of the tables the load wrote")
-        if note := vacuum(engine, worn):
+        if note := vacuum(engine, tables):
             notes.append(note)
     return LoadReport(len(reading.files), reading.records, writer.changes, dry_run, prune,
                       kept, removed, reading.unread(), notes)

@@ -324,7 +324,7 @@ class LoadWriter:
         if self._large_on_postgresql():
             self.conn.exec_driver_sql("ANALYZE")
 
-    def worn(self) -> set[str]:
+    def to_vacuum(self) -> set[str]:
         """The tables to VACUUM once a large load on PostgreSQL has committed (`bulk.vacuum`):
         those it changed, the dated ones (their derived bounds are updated after the rows
         are written) and the search documents; none after a smaller load, or on SQLite."""
