@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -693,46 +694,50 @@ def test_people_by_charge_give_the_same_on_either_plan(
     assert ids(list_people(ruritania, charge=text)) == expected
 
 
+@contextmanager
+def _full_text_statements(target: Any) -> Iterator[list[tuple[str, Any]]]:
+    """The (statement, parameters) that reach the full-text tables through `target` (an
+    engine or a connection) while the block runs."""
+    from sqlalchemy import event
+
+    statements: list[tuple[str, Any]] = []
+
+    def note(conn, cursor, statement, parameters, *args) -> None:
+        if "search_" in statement:
+            statements.append((statement, parameters))
+
+    event.listen(target, "before_cursor_execute", note)
+    try:
+        yield statements
+    finally:
+        event.remove(target, "before_cursor_execute", note)
+
+
 @pytest.mark.parametrize("switch", [0, 4000])
 def test_a_charge_text_is_looked_up_once_per_listing(ruritania: Session,
                                                      monkeypatch: pytest.MonkeyPatch,
                                                      switch: int) -> None:
     """The page, its count and its column of matched charges ask about the charges the
     text matches; the full-text index is read for them once, on either plan."""
-    from sqlalchemy import event
-
     monkeypatch.setattr(prosecutions, "PLAN_SWITCH", switch)
     engine = ruritania.get_bind()
-    statements: list[str] = []
-
-    def note(conn, cursor, statement, *args) -> None:
-        statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", note)
-    try:
-        with Session(engine) as fresh:  # a session of its own: none of the others' answers
-            page = list_people(fresh, charge="tax evasion", limit=1)
-            count = count_up_to(fresh, prosecutions.people_query(fresh, charge="tax evasion",
-                                                                 limit=1))
-    finally:
-        event.remove(engine, "before_cursor_execute", note)
+    with _full_text_statements(engine) as statements, Session(engine) as fresh:
+        # a session of its own: none of the other tests' answers kept in it
+        page = list_people(fresh, charge="tax evasion", limit=1)
+        count = count_up_to(fresh, prosecutions.people_query(fresh, charge="tax evasion",
+                                                             limit=1))
     assert ids(page) == ["lawyer-dahl"] and count == 2
-    assert len([s for s in statements if "search_" in s]) == 1, statements
+    assert len(statements) == 1, statements
 
 
 def _postgresql_plans(session: Session, ask: Any) -> str:
     """PostgreSQL: the plans of the full-text statements `ask(session)` runs, with 20,000
     more documents (ten thousand charges, ten thousand events; rolled back) and
     sequential scans priced out, so that the planner reads an index where one fits."""
-    from sqlalchemy import event, text
+    from sqlalchemy import text
 
     if session.get_bind().dialect.name != "postgresql":
         pytest.skip("SQLite's FTS5 table holds each document's words; no plan to check")
-    statements: list[tuple[str, Any]] = []
-
-    def note(conn, cursor, statement, parameters, *args) -> None:
-        statements.append((statement, parameters))
-
     with session.get_bind().connect() as conn:
         conn.execute(text("INSERT INTO search_entries (kind, record_id, title, body) "
                           "SELECT CASE WHEN n % 2 = 0 THEN 'charge' ELSE 'event' END, "
@@ -740,12 +745,9 @@ def _postgresql_plans(session: Session, ask: Any) -> str:
                           "FROM generate_series(1, 20000) AS n"))
         conn.execute(text("ANALYZE search_entries"))
         conn.execute(text("SET LOCAL enable_seqscan = off"))  # a few prefix matches
-        event.listen(conn, "before_cursor_execute", note)
-        with Session(bind=conn) as bound:
+        with _full_text_statements(conn) as statements, Session(bind=conn) as bound:
             ask(bound)
-        event.remove(conn, "before_cursor_execute", note)
         return "\n".join(line for statement, parameters in statements
-                         if "search_" in statement
                          for line in conn.exec_driver_sql(f"EXPLAIN {statement}",
                                                           parameters).scalars())
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, and_, case, func, not_, or_, select
+from sqlalchemy import Select, String, and_, bindparam, case, cast, func, not_, or_, select
 from sqlalchemy.orm import Session
 
 from incidentdb.chronology import order_by
@@ -90,8 +90,7 @@ def listed(session: Session, values: list[str]) -> Select:
     """A one-column query of these values (column `value`), sent as one bound parameter
     (a JSON array), however many there are: for a set found once and asked about by
     several statements of a listing."""
-    from sqlalchemy import String, bindparam, cast
-    from sqlalchemy.dialects.postgresql import JSONB
+    from sqlalchemy.dialects.postgresql import JSONB  # a dialect's module: when it is asked
 
     array = bindparam(None, json.dumps(values), type_=String)
     if session.get_bind().dialect.name == "postgresql":
