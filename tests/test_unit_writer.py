@@ -394,6 +394,32 @@ def test_statistics_are_renewed_on_postgresql_from_10000_changed_rows(engine, ba
         assert analysed == [(BASE_ROWS + offences >= 10_000,)]
 
 
+def test_a_large_load_analyses_only_its_own_tables(engine, base_copy) -> None:
+    """PostgreSQL: the statistics renewed are those of the tables the load wrote, not of
+    every table on the server (another schema's, here, with autovacuum off so that only
+    an ANALYZE could give it statistics)."""
+    import uuid
+
+    if engine.dialect.name == "sqlite":
+        pytest.skip("SQLite is never analysed")
+    other = f"other_{uuid.uuid4().hex[:8]}"
+    with engine.begin() as conn:
+        conn.exec_driver_sql(f"CREATE SCHEMA {other}")
+        conn.exec_driver_sql(f"CREATE TABLE {other}.t (n int) WITH (autovacuum_enabled = false)")
+        conn.exec_driver_sql(f"INSERT INTO {other}.t SELECT generate_series(1, 1000)")
+    try:
+        (base_copy / "bulk.jsonl").write_text(
+            "".join(OFFENCE_LINE % n for n in range(writer.STATISTICS_AFTER)), encoding="utf-8")
+        load_paths(engine, [base_copy])
+        analysed = rows(engine, "SELECT relname, last_analyze IS NOT NULL FROM "
+                        "pg_stat_user_tables WHERE schemaname IN (current_schema(), "
+                        f"'{other}') AND relname IN ('offences', 't') ORDER BY relname")
+    finally:
+        with engine.begin() as conn:
+            conn.exec_driver_sql(f"DROP SCHEMA {other} CASCADE")
+    assert analysed == [("offences", True), ("t", False)]
+
+
 def test_changed_and_removed_rows_count_towards_renewing_statistics(engine, base_copy) -> None:
     """10,000 rows changed, then 10,000 removed: each load is large enough on its own."""
     bulk = base_copy / "bulk.jsonl"
@@ -439,7 +465,7 @@ def test_a_large_load_on_postgresql_is_vacuumed_after_its_commit(engine, base_co
                                                                  offences: int) -> None:
     """From 10,000 changed rows: the tables written, the dated ones and the search
     documents have every page all-visible (no dead row left by the derived dates); a
-    smaller load leaves that to autovacuum. SQLite has no VACUUM to do (nor `to_vacuum`)."""
+    smaller load leaves that to autovacuum. SQLite has no VACUUM to do."""
     (base_copy / "bulk.jsonl").write_text("".join(OFFENCE_LINE % n for n in range(offences)),
                                           encoding="utf-8")
     report = load_paths(engine, [base_copy])

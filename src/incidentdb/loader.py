@@ -284,7 +284,7 @@ def load_paths(engine: Engine, paths: list[Path] | None = None, *, dry_run: bool
                 transaction.rollback()
             raise
     notes: list[str] = []
-    if not dry_run and (tables := writer.to_vacuum()):
+    if not dry_run and (tables := writer.large_load_tables()):
         reading.phase("vacuuming", "PostgreSQL's VACUUM of the tables the load wrote")
         if note := vacuum(engine, tables):
             notes.append(note)

@@ -318,24 +318,24 @@ class LoadWriter:
                                  {"key": key}).first()  # type: ignore[return-value]
 
     def refresh_statistics(self) -> None:
-        """After a large load, tell PostgreSQL's planner what the tables now hold: without
-        statistics it plans a freshly loaded table as if it were tiny. (SQLite plans
+        """After a large load, tell PostgreSQL's planner what the tables it wrote now hold:
+        without statistics it plans a freshly loaded table as if it were tiny. Only those
+        tables: a server's other schemas are not this load's to analyse. (SQLite plans
         these queries from their indexes alone; ANALYZE there would only cost time.)"""
-        if self._large_on_postgresql():
-            self.conn.exec_driver_sql("ANALYZE")
+        if tables := self.large_load_tables():
+            quote = self.conn.dialect.identifier_preparer.quote
+            self.conn.exec_driver_sql(f"ANALYZE {', '.join(quote(t) for t in sorted(tables))}")
 
-    def to_vacuum(self) -> set[str]:
-        """The tables to VACUUM once a large load on PostgreSQL has committed (`bulk.vacuum`):
-        those it changed, the dated ones (their derived bounds are updated after the rows
-        are written) and the search documents; none after a smaller load, or on SQLite."""
-        if not self._large_on_postgresql():
-            return set()
+    def large_load_tables(self) -> set[str]:
+        """The tables a large load on PostgreSQL wrote, to analyse before it commits and to
+        VACUUM after (`bulk.vacuum`): those it changed, the dated ones (their derived bounds
+        are updated after the rows are written) and the search documents; none after a
+        smaller load, or on SQLite."""
         changed = {name for name, c in self.changes.items() if c.added or c.changed or c.removed}
+        rows = sum(c.added + c.changed + c.removed for c in self.changes.values())
+        if self.dialect != "postgresql" or rows < STATISTICS_AFTER:
+            return set()
         return changed | {declared.table.name for declared in dated()} | {self.search.name}
-
-    def _large_on_postgresql(self) -> bool:
-        changed = sum(c.added + c.changed + c.removed for c in self.changes.values())
-        return self.dialect == "postgresql" and changed >= STATISTICS_AFTER
 
     def remove_unseen(self, prune: bool = False,
                       ) -> tuple[dict[str, RecordList], dict[str, RecordList]]:
